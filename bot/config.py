@@ -1,0 +1,177 @@
+"""Settings read from the environment and `.env` (pydantic-settings).
+
+A missing or malformed value stops the program with one line that names the
+setting (``load_settings`` -> ``SettingsError``); ``bot.cli`` prints it and exits
+with status 2.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SUPPORTED_LANGUAGES = ("vi", "en")
+_TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{5,}$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+BOTFATHER_HELP = (
+    "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), copy the token "
+    "it gives you (it looks like 123456789:AA...), and put it in .env as BOT_TOKEN=<token> "
+    "(see .env.example), or export BOT_TOKEN=<token>."
+)
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot. Names match the environment variables (upper case)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: str = ""
+    telegram_api_base: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///data/in2spire.db"
+    organizer_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    default_language: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    redis_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "0.0.0.0:8080"
+    log_level: str = "INFO"
+    max_concurrent_updates: int = Field(default=64, ge=1, le=1000)
+    invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+
+    @field_validator("organizer_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[,\s;]+", value.strip()) if p]
+            try:
+                return tuple(int(p) for p in parts)
+            except ValueError:
+                raise ValueError("must be Telegram user ids separated by commas") from None
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+    @field_validator("organizer_ids")
+    @classmethod
+    def _positive_ids(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(i <= 0 or i >= 2**63 for i in value):
+            raise ValueError("user ids are positive 64-bit integers")
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: str) -> str:
+        value = value.strip()
+        if value and not _TOKEN_RE.match(value):
+            raise ValueError("does not look like a token from @BotFather (123456789:AA...)")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not an IANA time zone such as Asia/Ho_Chi_Minh") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("telegram_api_base", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None if value == "" else value
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: str | None) -> str | None:
+        if value and not _SECRET_RE.match(value):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value or None
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("must be host:port, for example 0.0.0.0:8080")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value or None
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+        return self
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def listen_host(self) -> str:
+        return self.webhook_listen.rpartition(":")[0]
+
+    @property
+    def listen_port(self) -> int:
+        return int(self.webhook_listen.rpartition(":")[2])
+
+
+def load_settings(*, require_token: bool = False, **overrides: object) -> Settings:
+    """Build settings, turning pydantic's report into one line naming the setting."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err.get("loc") or ()
+        name = str(loc[0]).upper() if loc else "settings"
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        if not loc and "WEBHOOK_SECRET" in msg:
+            raise SettingsError(msg) from None
+        raise SettingsError(f"{name}: {msg}") from None
+    if require_token and not settings.bot_token:
+        raise SettingsError(BOTFATHER_HELP)
+    return settings

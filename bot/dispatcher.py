@@ -1,0 +1,99 @@
+"""Factories: bot, storage, dispatcher. The entrypoint and the tests use the same ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import LinkPreviewOptions
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.i18n import Translator, default_translator
+from bot.middlewares.context import UserContextMiddleware
+from bot.middlewares.db import DbSessionMiddleware
+from bot.middlewares.delivery import (
+    ConcurrencyLimitMiddleware,
+    DbSeenUpdates,
+    DeduplicateMiddleware,
+    RedisSeenUpdates,
+    SeenUpdates,
+)
+from bot.middlewares.inflight import InFlightMiddleware
+from bot.middlewares.logging import HandlerNameMiddleware, UpdateLogMiddleware
+from handlers import build_root_router
+from storage.fsm import SQLAlchemyStorage
+
+
+def create_bot(settings: Settings, *, token: str | None = None) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    return Bot(
+        token=token or settings.bot_token,
+        session=session,
+        default=DefaultBotProperties(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+    )
+
+
+@dataclass
+class DispatcherParts:
+    """What the runner needs besides the dispatcher itself."""
+
+    dispatcher: Dispatcher
+    inflight: InFlightMiddleware
+    seen: SeenUpdates | None
+
+
+def create_dispatcher(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    translator: Translator | None = None,
+    clock: Clock = system_clock,
+    redis: Any = None,
+    webhook: bool = False,
+) -> DispatcherParts:
+    """Build the dispatcher with storage, middlewares (in order) and routers.
+
+    ``redis`` (a redis.asyncio client) switches FSM storage, event isolation and
+    update de-duplication to Redis; otherwise the database and in-process locks.
+    """
+    translator = translator or default_translator(settings.default_language)
+    storage: BaseStorage
+    isolation: BaseEventIsolation
+    if redis is not None:
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+        key_builder = DefaultKeyBuilder(with_bot_id=True)
+        storage = RedisStorage(redis, key_builder=key_builder)
+        isolation = RedisEventIsolation(redis, key_builder=key_builder)
+    else:
+        storage = SQLAlchemyStorage(sessionmaker)
+        isolation = SimpleEventIsolation()
+
+    dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings)
+    inflight = InFlightMiddleware()
+    dp.update.outer_middleware(inflight)
+    dp.update.outer_middleware(UpdateLogMiddleware())
+    seen: SeenUpdates | None = None
+    if webhook:
+        seen = RedisSeenUpdates(redis) if redis is not None else DbSeenUpdates(sessionmaker, clock)
+        dp.update.outer_middleware(DeduplicateMiddleware(seen))
+        dp.update.outer_middleware(ConcurrencyLimitMiddleware(settings.max_concurrent_updates))
+    dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, settings, clock))
+    dp.update.outer_middleware(UserContextMiddleware(translator))
+    for name, observer in dp.observers.items():
+        if name not in ("update", "error"):
+            observer.middleware(HandlerNameMiddleware())
+    dp.include_router(build_root_router())
+    return DispatcherParts(dp, inflight, seen)

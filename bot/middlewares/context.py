@@ -1,0 +1,54 @@
+"""Who is writing: their stored profile row, language, translator and role."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.fsm.context import FSMContext
+from aiogram.types import TelegramObject, User
+
+from bot.i18n import Translator
+from bot.services import Services
+
+
+class UserContextMiddleware(BaseMiddleware):
+    """Sets ``user`` (UserDTO or None before consent), ``lang``, ``t``, ``is_organizer``."""
+
+    def __init__(self, translator: Translator) -> None:
+        self.translator = translator
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        tg_user: User | None = data.get("event_from_user")
+        services: Services = data["services"]
+        user = None
+        lang = self.translator.default
+        is_organizer = False
+        if tg_user is not None and not tg_user.is_bot:
+            user = await services.users.get(tg_user.id)
+            if user is not None:
+                lang = user.language
+            else:
+                lang = await self._pre_consent_language(data, tg_user)
+            is_organizer = await services.organizers.is_organizer(tg_user.id)
+        data["user"] = user
+        data["lang"] = lang
+        data["t"] = self.translator.bind(lang)
+        data["translator"] = self.translator
+        data["is_organizer"] = is_organizer
+        return await handler(event, data)
+
+    async def _pre_consent_language(self, data: dict[str, Any], tg_user: User) -> str:
+        """Before consent the chosen language lives only in the conversation state."""
+        state: FSMContext | None = data.get("state")
+        if state is not None:
+            chosen = (await state.get_data()).get("lang")
+            if chosen in self.translator.catalogs:
+                return str(chosen)
+        return self.translator.normalize(tg_user.language_code)

@@ -1,0 +1,32 @@
+"""Domain services. They know nothing of Telegram; handlers call them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.services.organizers import OrganizerService
+from bot.services.registration import RegistrationService
+from bot.services.review import ReviewService
+from bot.services.users import UserService
+from storage.repositories import Repositories
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    users: UserService
+    organizers: OrganizerService
+    registration: RegistrationService
+    review: ReviewService
+
+    @classmethod
+    def build(cls, repos: Repositories, settings: Settings, clock: Clock) -> Services:
+        return cls(
+            users=UserService(repos, clock),
+            organizers=OrganizerService(
+                repos, clock, settings.organizer_ids, settings.invite_ttl_hours
+            ),
+            registration=RegistrationService(repos, clock),
+            review=ReviewService(repos, clock),
+        )

@@ -1,0 +1,1 @@
+"""Telegram presentation: callback data, keyboards, cards, states, command menus."""

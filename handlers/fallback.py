@@ -1,0 +1,32 @@
+"""Last router: nobody is left without an answer in a private chat."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.types import CallbackQuery, Message
+
+from storage.dto import UserDTO
+
+T = Callable[..., str]
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == ChatType.PRIVATE)
+
+
+@router.message(F.text.startswith("/"))
+async def on_unknown_command(message: Message, t: T) -> None:
+    await message.answer(t("fallback.unknown_command"))
+
+
+@router.message()
+async def on_anything(message: Message, user: UserDTO | None, t: T) -> None:
+    await message.answer(t("fallback.hint") if user else t("fallback.hint_new"))
+
+
+@router.callback_query()
+async def on_unknown_button(callback: CallbackQuery, t: T) -> None:
+    """Buttons from old messages, or data the bot never made."""
+    await callback.answer(t("error.stale_button"), show_alert=True)

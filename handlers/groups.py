@@ -1,0 +1,27 @@
+"""Groups: the bot stays quiet unless a command is addressed to it (/help@bot).
+
+Everything else in a group is left unhandled on purpose. The group registry and
+broadcasts come with a later feature; until then an addressed command gets a
+pointer to the private chat, where everything happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.types import Message
+
+from bot.filters import AddressedCommand
+
+T = Callable[..., str]
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
+
+
+@router.message(AddressedCommand())
+async def on_group_command(message: Message, bot: Bot, t: T) -> None:
+    me = await bot.me()
+    await message.reply(t("group.talk_in_private", link=f"https://t.me/{me.username}"))

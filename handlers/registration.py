@@ -1,0 +1,610 @@
+"""The registration conversation: one generic walk over ``bot.services.forms``.
+
+``ask_field`` asks a question, the handlers below take the answer (typed text or
+a button), the service validates and saves it, and ``advance`` moves to the next
+unanswered field, or back to the summary card when a field was being edited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.errors import InvalidInput
+from bot.i18n import Html, Translator, escape
+from bot.notifications import notify_organizers_of_submission
+from bot.provinces import region_label
+from bot.reference import platform as get_platform
+from bot.reference import taxonomy
+from bot.services import Services
+from bot.services.forms import (
+    MAX_CHANNELS,
+    FormField,
+    Kind,
+    Profile,
+    can_skip,
+    get_field,
+    next_field,
+)
+from bot.services.registration import SaveResult
+from bot.ui.callbacks import ChannelCB, FormCB
+from bot.ui.cards import QUESTIONS, channel_line, display_value, error_message, profile_card
+from bot.ui.keyboards import (
+    channels_menu_kb,
+    choice_kb,
+    no_url_kb,
+    platforms_kb,
+    profile_kb,
+    province_kb,
+    skip_kb,
+    taxonomy_items,
+)
+from bot.ui.states import Form
+from storage.dto import AmbassadorDTO
+
+T = Callable[..., str]
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == ChatType.PRIVATE)
+router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+
+TEXT_KINDS = {Kind.TEXT, Kind.LONGTEXT, Kind.URL, Kind.PHONE, Kind.EMAIL, Kind.NUMBER}
+
+
+# --- asking -------------------------------------------------------------------
+
+
+def field_keyboard(
+    profile: Profile, field: FormField, lang: str, t: T
+) -> InlineKeyboardMarkup | None:
+    value = getattr(profile, field.name, None)
+    if field.kind in (Kind.SINGLE, Kind.MULTI) and field.taxonomy:
+        items = taxonomy_items(field.taxonomy, taxonomy().items(field.taxonomy), lang)
+        selected = value if isinstance(value, tuple) else ((value,) if value else ())
+        return choice_kb(field, items, selected=selected, multi=field.kind is Kind.MULTI, t=t)
+    if field.kind in (Kind.PROVINCE, Kind.REGIONS):
+        selected = value if isinstance(value, tuple) else ((value,) if value else ())
+        return province_kb(field, lang, selected, t)
+    if can_skip(profile, field):
+        return skip_kb(field, t)
+    return None
+
+
+def question_text(profile: Profile, field: FormField, lang: str, t: T, *, editing: bool) -> str:
+    text = t(QUESTIONS[field.name])
+    if field.name == "email" and not can_skip(profile, field):
+        text += "\n" + t("ask.email_required")
+    if editing and field.kind in TEXT_KINDS:
+        text += "\n\n" + t("reg.current_value", value=display_value(profile, field, lang, t))
+    return text
+
+
+async def ask_field(
+    bot: Bot,
+    chat_id: int,
+    role: str,
+    profile: Profile,
+    field: FormField,
+    *,
+    lang: str,
+    t: T,
+    state: FSMContext,
+    editing: bool = False,
+) -> None:
+    await state.update_data(role=role, field=field.name, editing=editing)
+    if field.kind is Kind.CHANNELS:
+        assert isinstance(profile, AmbassadorDTO)
+        if profile.channels:
+            await show_channels_menu(bot, chat_id, profile, t=t, lang=lang, state=state)
+        else:
+            await ask_platform(bot, chat_id, lang=lang, t=t, state=state)
+        return
+    await state.set_state(Form.answering)
+    await bot.send_message(
+        chat_id,
+        question_text(profile, field, lang, t, editing=editing),
+        reply_markup=field_keyboard(profile, field, lang, t),
+    )
+
+
+async def show_summary(
+    bot: Bot, chat_id: int, role: str, profile: Profile, *, lang: str, t: T, state: FSMContext
+) -> None:
+    await state.set_state(Form.summary)
+    await state.update_data(role=role, field=None, editing=False)
+    await bot.send_message(
+        chat_id, profile_card(role, profile, lang, t), reply_markup=profile_kb(profile.status, t)
+    )
+
+
+async def advance(
+    bot: Bot,
+    chat_id: int,
+    role: str,
+    profile: Profile,
+    *,
+    lang: str,
+    t: T,
+    state: FSMContext,
+    editing: bool,
+) -> None:
+    """Next unanswered field, or the summary card (also after editing one field)."""
+    nxt = None if editing else next_field(profile, role)
+    if nxt is None:
+        if profile.status == "draft" and next_field(profile, role) is None and not editing:
+            await bot.send_message(chat_id, t("reg.review_and_submit"))
+        await show_summary(bot, chat_id, role, profile, lang=lang, t=t, state=state)
+        return
+    await ask_field(bot, chat_id, role, profile, nxt, lang=lang, t=t, state=state)
+
+
+async def resume(
+    bot: Bot, chat_id: int, role: str, profile: Profile, *, lang: str, t: T, state: FSMContext
+) -> None:
+    """Continue a registration where it stopped (after /cancel, /start or a restart)."""
+    await advance(bot, chat_id, role, profile, lang=lang, t=t, state=state, editing=False)
+
+
+async def after_save(
+    bot: Bot,
+    chat_id: int,
+    role: str,
+    result: SaveResult,
+    *,
+    lang: str,
+    t: T,
+    state: FSMContext,
+    services: Services,
+    translator: Translator,
+    editing: bool,
+    changed: str,
+) -> None:
+    if result.back_to_review:
+        await bot.send_message(chat_id, t("reg.back_to_review"))
+        await notify_organizers_of_submission(
+            bot, services, translator, role, result.profile, (changed,)
+        )
+    await advance(bot, chat_id, role, result.profile, lang=lang, t=t, state=state, editing=editing)
+
+
+async def ask_platform(bot: Bot, chat_id: int, *, lang: str, t: T, state: FSMContext) -> None:
+    await state.set_state(Form.channel_platform)
+    items = taxonomy_items("platforms", taxonomy().platforms, lang)
+    await bot.send_message(chat_id, t("ask.channel_platform"), reply_markup=platforms_kb(items))
+
+
+async def show_channels_menu(
+    bot: Bot, chat_id: int, profile: AmbassadorDTO, *, lang: str, t: T, state: FSMContext
+) -> None:
+    await state.set_state(Form.channels_menu)
+    lines = [t("reg.channels_list")]
+    lines += [f"{n}. {channel_line(c, lang)}" for n, c in enumerate(profile.channels, 1)]
+    await bot.send_message(
+        chat_id,
+        "\n".join(lines),
+        reply_markup=channels_menu_kb(
+            profile.channels, t, can_add=len(profile.channels) < MAX_CHANNELS
+        ),
+    )
+
+
+async def _form_context(state: FSMContext) -> tuple[str, FormField, bool]:
+    data = await state.get_data()
+    role = data.get("role")
+    name = data.get("field")
+    if role not in ("startup", "ambassador") or not name:
+        raise InvalidInput("error.stale_button")
+    return role, get_field(role, name), bool(data.get("editing"))
+
+
+# --- typed answers --------------------------------------------------------------
+
+
+@router.message(Form.answering, F.text, ~F.text.startswith("/"))
+async def on_text_answer(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    services: Services,
+    translator: Translator,
+    lang: str,
+    t: T,
+) -> None:
+    assert message.from_user and message.text is not None
+    role, field, editing = await _form_context(state)
+    uid = message.from_user.id
+    if field.kind in (Kind.SINGLE, Kind.MULTI):
+        profile = await services.registration.get(uid, role)
+        await message.answer(
+            t("error.use_buttons"), reply_markup=field_keyboard(profile, field, lang, t)
+        )
+        return
+    try:
+        result = await services.registration.answer_text(uid, role, field.name, message.text)
+    except InvalidInput as exc:
+        await message.answer(error_message(t, lang, exc))
+        return
+    if field.kind is Kind.REGIONS:
+        regions = ", ".join(region_label(c, lang) for c in result.profile.regions)
+        await message.answer(
+            t("reg.regions_now", regions=regions),
+            reply_markup=field_keyboard(result.profile, field, lang, t),
+        )
+        return
+    await after_save(
+        bot,
+        message.chat.id,
+        role,
+        result,
+        lang=lang,
+        t=t,
+        state=state,
+        services=services,
+        translator=translator,
+        editing=editing,
+        changed=field.name,
+    )
+
+
+@router.message(Form.answering)
+async def on_non_text_answer(message: Message, state: FSMContext, t: T) -> None:
+    """A sticker, photo, voice... where text was expected, or an unknown /command."""
+    _, field, _ = await _form_context(state)
+    if message.text and message.text.startswith("/"):
+        await message.answer(t("error.unknown_command_in_form"))
+    elif field.kind in TEXT_KINDS:
+        await message.answer(t("error.expected_text"))
+    else:
+        await message.answer(t("error.use_buttons"))
+
+
+# --- buttons ----------------------------------------------------------------------
+
+
+async def _check_current(
+    callback: CallbackQuery, state: FSMContext, cb: FormCB, t: T
+) -> tuple[str, FormField, bool] | None:
+    """Buttons of an earlier question are refused: only the field being asked counts."""
+    current = await state.get_state()
+    data = await state.get_data()
+    if current != Form.answering.state or data.get("field") != cb.field:
+        await callback.answer(t("error.stale_button"), show_alert=True)
+        return None
+    return await _form_context(state)
+
+
+def _answer_suffix(text: str) -> str:
+    return f"\n\n<b>→</b> {escape(text)}"
+
+
+@router.callback_query(FormCB.filter(F.action == "pick"))
+async def on_pick(
+    callback: CallbackQuery,
+    callback_data: FormCB,
+    bot: Bot,
+    state: FSMContext,
+    services: Services,
+    translator: Translator,
+    lang: str,
+    t: T,
+) -> None:
+    ctx = await _check_current(callback, state, callback_data, t)
+    if ctx is None:
+        return
+    role, field, editing = ctx
+    try:
+        result = await services.registration.pick(
+            callback.from_user.id, role, field.name, callback_data.value
+        )
+    except InvalidInput as exc:
+        await callback.answer(error_message(t, lang, exc), show_alert=True)
+        return
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        chosen = display_value(result.profile, field, lang, t)
+        await callback.message.edit_text(
+            callback.message.html_text + _answer_suffix(Html(chosen)), reply_markup=None
+        )
+    await after_save(
+        bot,
+        callback.from_user.id,
+        role,
+        result,
+        lang=lang,
+        t=t,
+        state=state,
+        services=services,
+        translator=translator,
+        editing=editing,
+        changed=field.name,
+    )
+
+
+@router.callback_query(FormCB.filter(F.action == "toggle"))
+async def on_toggle(
+    callback: CallbackQuery,
+    callback_data: FormCB,
+    state: FSMContext,
+    services: Services,
+    lang: str,
+    t: T,
+) -> None:
+    ctx = await _check_current(callback, state, callback_data, t)
+    if ctx is None:
+        return
+    role, field, _ = ctx
+    try:
+        result = await services.registration.toggle(
+            callback.from_user.id, role, field.name, callback_data.value
+        )
+    except InvalidInput as exc:
+        await callback.answer(error_message(t, lang, exc), show_alert=True)
+        return
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(
+            reply_markup=field_keyboard(result.profile, field, lang, t)
+        )
+
+
+@router.callback_query(FormCB.filter(F.action == "done"))
+async def on_done(
+    callback: CallbackQuery,
+    callback_data: FormCB,
+    bot: Bot,
+    state: FSMContext,
+    services: Services,
+    lang: str,
+    t: T,
+) -> None:
+    ctx = await _check_current(callback, state, callback_data, t)
+    if ctx is None:
+        return
+    role, field, editing = ctx
+    try:
+        profile = await services.registration.finish_multi(callback.from_user.id, role, field.name)
+    except InvalidInput as exc:
+        await callback.answer(error_message(t, lang, exc), show_alert=True)
+        return
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        chosen = display_value(profile, field, lang, t)
+        await callback.message.edit_text(
+            callback.message.html_text + _answer_suffix(Html(chosen)), reply_markup=None
+        )
+    await advance(
+        bot, callback.from_user.id, role, profile, lang=lang, t=t, state=state, editing=editing
+    )
+
+
+@router.callback_query(FormCB.filter(F.action == "skip"))
+async def on_skip(
+    callback: CallbackQuery,
+    callback_data: FormCB,
+    bot: Bot,
+    state: FSMContext,
+    services: Services,
+    translator: Translator,
+    lang: str,
+    t: T,
+) -> None:
+    ctx = await _check_current(callback, state, callback_data, t)
+    if ctx is None:
+        return
+    role, field, editing = ctx
+    try:
+        result = await services.registration.skip(callback.from_user.id, role, field.name)
+    except InvalidInput as exc:
+        await callback.answer(error_message(t, lang, exc), show_alert=True)
+        return
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            callback.message.html_text + _answer_suffix(t("value.skipped")), reply_markup=None
+        )
+    await after_save(
+        bot,
+        callback.from_user.id,
+        role,
+        result,
+        lang=lang,
+        t=t,
+        state=state,
+        services=services,
+        translator=translator,
+        editing=editing,
+        changed=field.name,
+    )
+
+
+# --- ambassador channels -------------------------------------------------------------
+
+
+@router.callback_query(Form.channel_platform, ChannelCB.filter(F.action == "platform"))
+async def on_channel_platform(
+    callback: CallbackQuery, callback_data: ChannelCB, state: FSMContext, lang: str, t: T
+) -> None:
+    platform = get_platform(callback_data.value)
+    if platform is None:
+        await callback.answer(t("error.stale_button"), show_alert=True)
+        return
+    await callback.answer()
+    await state.update_data(platform=platform.code)
+    await state.set_state(Form.channel_url)
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            callback.message.html_text + _answer_suffix(platform.label(lang)), reply_markup=None
+        )
+        await callback.message.answer(
+            t("ask.channel_url", platform=platform.label(lang)),
+            reply_markup=None if platform.profile_url_required else no_url_kb(t),
+        )
+
+
+async def _ask_audience(message: Message, state: FSMContext, t: T, url: str | None) -> None:
+    await state.update_data(url=url)
+    await state.set_state(Form.channel_audience)
+    await message.answer(t("ask.channel_audience"))
+
+
+@router.message(Form.channel_url, F.text, ~F.text.startswith("/"))
+async def on_channel_url(
+    message: Message, state: FSMContext, services: Services, lang: str, t: T
+) -> None:
+    assert message.text is not None
+    platform = (await state.get_data()).get("platform", "")
+    try:
+        url = services.registration.check_channel_url(platform, message.text)
+    except InvalidInput as exc:
+        await message.answer(error_message(t, lang, exc))
+        return
+    await _ask_audience(message, state, t, url)
+
+
+@router.callback_query(Form.channel_url, ChannelCB.filter(F.action == "nourl"))
+async def on_channel_no_url(callback: CallbackQuery, state: FSMContext, t: T) -> None:
+    platform = get_platform((await state.get_data()).get("platform", ""))
+    if platform is None or platform.profile_url_required:
+        await callback.answer(t("error.cannot_skip"), show_alert=True)
+        return
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)
+        await _ask_audience(callback.message, state, t, None)
+
+
+@router.message(Form.channel_audience, F.text, ~F.text.startswith("/"))
+async def on_channel_audience(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    services: Services,
+    translator: Translator,
+    lang: str,
+    t: T,
+) -> None:
+    assert message.from_user and message.text is not None
+    data = await state.get_data()
+    try:
+        result = await services.registration.add_channel(
+            message.from_user.id,
+            platform=data.get("platform", ""),
+            url=data.get("url"),
+            audience_text=message.text,
+        )
+    except InvalidInput as exc:
+        await message.answer(error_message(t, lang, exc))
+        if exc.code in ("error.channel_duplicate", "error.too_many_channels"):
+            profile = await services.registration.get(message.from_user.id, "ambassador")
+            assert isinstance(profile, AmbassadorDTO)
+            await show_channels_menu(bot, message.chat.id, profile, lang=lang, t=t, state=state)
+        return
+    if result.back_to_review:
+        await message.answer(t("reg.back_to_review"))
+        await notify_organizers_of_submission(
+            bot, services, translator, "ambassador", result.profile, ("channels",)
+        )
+    assert isinstance(result.profile, AmbassadorDTO)
+    await show_channels_menu(bot, message.chat.id, result.profile, lang=lang, t=t, state=state)
+
+
+@router.message(Form.channel_url)
+@router.message(Form.channel_audience)
+async def on_channel_non_text(message: Message, t: T) -> None:
+    if message.text and message.text.startswith("/"):
+        await message.answer(t("error.unknown_command_in_form"))
+    else:
+        await message.answer(t("error.expected_text"))
+
+
+@router.message(Form.channel_platform)
+@router.message(Form.channels_menu)
+@router.message(Form.summary)
+async def on_buttons_expected(message: Message, t: T) -> None:
+    if message.text and message.text.startswith("/"):
+        await message.answer(t("error.unknown_command_in_form"))
+    else:
+        await message.answer(t("error.use_buttons"))
+
+
+@router.callback_query(Form.channels_menu, ChannelCB.filter(F.action == "add"))
+async def on_channel_add(
+    callback: CallbackQuery, bot: Bot, state: FSMContext, lang: str, t: T
+) -> None:
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)
+    await ask_platform(bot, callback.from_user.id, lang=lang, t=t, state=state)
+
+
+@router.callback_query(Form.channels_menu, ChannelCB.filter(F.action == "remove"))
+async def on_channel_remove(
+    callback: CallbackQuery,
+    callback_data: ChannelCB,
+    bot: Bot,
+    state: FSMContext,
+    services: Services,
+    translator: Translator,
+    lang: str,
+    t: T,
+) -> None:
+    if not callback_data.value.isdigit():
+        await callback.answer(t("error.stale_button"), show_alert=True)
+        return
+    try:
+        result = await services.registration.remove_channel(
+            callback.from_user.id, int(callback_data.value)
+        )
+    except InvalidInput as exc:
+        await callback.answer(error_message(t, lang, exc), show_alert=True)
+        return
+    await callback.answer(t("reg.channel_removed"))
+    if isinstance(callback.message, Message):
+        await callback.message.delete()
+    if result.back_to_review:
+        await bot.send_message(callback.from_user.id, t("reg.back_to_review"))
+        await notify_organizers_of_submission(
+            bot, services, translator, "ambassador", result.profile, ("channels",)
+        )
+    profile = result.profile
+    assert isinstance(profile, AmbassadorDTO)
+    if profile.channels:
+        await show_channels_menu(bot, callback.from_user.id, profile, lang=lang, t=t, state=state)
+    else:
+        await ask_platform(bot, callback.from_user.id, lang=lang, t=t, state=state)
+
+
+@router.callback_query(Form.channels_menu, ChannelCB.filter(F.action == "done"))
+async def on_channels_done(
+    callback: CallbackQuery, bot: Bot, state: FSMContext, services: Services, lang: str, t: T
+) -> None:
+    try:
+        profile = await services.registration.finish_channels(callback.from_user.id)
+    except InvalidInput as exc:
+        await callback.answer(error_message(t, lang, exc), show_alert=True)
+        return
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=None)
+    editing = bool((await state.get_data()).get("editing"))
+    await advance(
+        bot,
+        callback.from_user.id,
+        "ambassador",
+        profile,
+        lang=lang,
+        t=t,
+        state=state,
+        editing=editing,
+    )
+
+
+@router.callback_query(ChannelCB.filter())
+@router.callback_query(FormCB.filter())
+async def on_stale_form_button(callback: CallbackQuery, t: T) -> None:
+    """A button from a question that is no longer being asked."""
+    await callback.answer(t("error.stale_button"), show_alert=True)

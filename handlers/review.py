@@ -1,0 +1,178 @@
+"""Organizers: approve / reject registrations, /pending, /invite.
+
+The whole router is gated by ``IsOrganizer``; a non-organizer's press on an
+Approve button (real or forged) falls through to ``refuse_review`` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.errors import DomainError, InvalidInput
+from bot.filters import IsOrganizer
+from bot.i18n import Translator
+from bot.notifications import notify_applicant_of_decision
+from bot.services import Services
+from bot.ui.callbacks import ReviewCB
+from bot.ui.cards import STATUS_KEYS, applicant_name, error_message, review_card
+from bot.ui.keyboards import review_kb
+from bot.ui.states import Review
+
+T = Callable[..., str]
+PENDING_SHOWN = 10
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == ChatType.PRIVATE, IsOrganizer())
+router.callback_query.filter(IsOrganizer())
+
+refusals = Router(name=f"{__name__}.refusals")
+
+
+@router.callback_query(ReviewCB.filter(F.action == "approve"))
+async def on_approve(
+    callback: CallbackQuery,
+    callback_data: ReviewCB,
+    bot: Bot,
+    services: Services,
+    translator: Translator,
+    lang: str,
+    t: T,
+) -> None:
+    try:
+        decision = await services.review.decide(
+            actor_id=callback.from_user.id,
+            role=callback_data.role,
+            profile_id=callback_data.id,
+            approve=True,
+        )
+    except DomainError as exc:
+        await callback.answer(error_message(t, lang, exc), show_alert=True)
+        return
+    await callback.answer(t("review.approved_toast"))
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            callback.message.html_text
+            + "\n\n"
+            + t("review.approved_by", name=callback.from_user.full_name),
+            reply_markup=None,
+        )
+    await notify_applicant_of_decision(
+        bot, services, translator, decision.role, decision.profile, True, None
+    )
+
+
+@router.callback_query(ReviewCB.filter(F.action == "reject"))
+async def on_reject(
+    callback: CallbackQuery,
+    callback_data: ReviewCB,
+    state: FSMContext,
+    services: Services,
+    lang: str,
+    t: T,
+) -> None:
+    try:
+        item = await services.review.get(callback_data.role, callback_data.id)
+    except DomainError as exc:
+        await callback.answer(error_message(t, lang, exc), show_alert=True)
+        return
+    if item.profile.status != "pending":
+        await callback.answer(
+            t("review.already_decided", status=t(STATUS_KEYS[item.profile.status])), show_alert=True
+        )
+        return
+    await callback.answer()
+    await state.set_state(Review.reason)
+    await state.set_data({"role": callback_data.role, "id": callback_data.id})
+    if isinstance(callback.message, Message):
+        await callback.message.answer(t("review.ask_reason"))
+
+
+@router.message(Review.reason, F.text, ~F.text.startswith("/"))
+async def on_reject_reason(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    services: Services,
+    translator: Translator,
+    lang: str,
+    t: T,
+) -> None:
+    assert message.from_user and message.text is not None
+    data = await state.get_data()
+    try:
+        decision = await services.review.decide(
+            actor_id=message.from_user.id,
+            role=str(data.get("role")),
+            profile_id=int(data.get("id", 0)),
+            approve=False,
+            reason=message.text,
+        )
+    except InvalidInput as exc:
+        await message.answer(error_message(t, lang, exc))
+        return
+    except DomainError as exc:
+        await state.clear()
+        await message.answer(error_message(t, lang, exc))
+        return
+    await state.clear()
+    await message.answer(t("review.rejected_done"))
+    await notify_applicant_of_decision(
+        bot, services, translator, decision.role, decision.profile, False, decision.reason
+    )
+
+
+@router.message(Review.reason)
+async def on_reject_reason_not_text(message: Message, t: T) -> None:
+    await message.answer(t("review.ask_reason"))
+
+
+@router.message(Command("pending"))
+async def on_pending(message: Message, services: Services, lang: str, t: T) -> None:
+    items, total = await services.review.pending(limit=PENDING_SHOWN)
+    if not items:
+        await message.answer(t("review.pending_none"))
+        return
+    await message.answer(t("review.pending_header", total=total, shown=len(items)))
+    for item in items:
+        person = await services.users.get(item.profile.user_id)
+        applicant = applicant_name(
+            person.first_name if person else None,
+            person.username if person else None,
+            item.profile.user_id,
+        )
+        await message.answer(
+            review_card(item.role, item.profile, lang, t, applicant=applicant),
+            reply_markup=review_kb(item.role, item.profile.id, t),
+        )
+
+
+@router.message(Command("invite"))
+async def on_invite(message: Message, bot: Bot, services: Services, t: T) -> None:
+    assert message.from_user
+    invite = await services.organizers.create_invite(message.from_user.id)
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start={invite.payload}"
+    await message.answer(
+        t(
+            "org.invite_created",
+            link=link,
+            hours=int(services.organizers.invite_ttl.total_seconds() // 3600),
+        )
+    )
+
+
+@refusals.callback_query(ReviewCB.filter())
+async def refuse_review(callback: CallbackQuery, t: T) -> None:
+    """Anyone else pressing Approve/Reject (or forging the data) changes nothing."""
+    await callback.answer(t("error.not_allowed"), show_alert=True)
+
+
+@refusals.message(Command("pending", "invite"))
+async def refuse_organizer_command(message: Message, t: T) -> None:
+    await message.answer(t("error.organizers_only"))

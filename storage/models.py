@@ -1,0 +1,233 @@
+"""SQLAlchemy 2 models: the database schema, and nothing else.
+
+Conventions: Telegram ids are BigInteger; every timestamp is a timezone-aware
+UTC ``DateTime(timezone=True)``; multi-select answers are JSON lists of taxonomy
+codes (dialect-neutral on SQLite and PostgreSQL). Repositories turn rows into
+DTOs (``storage.dto``) so nothing outside ``storage/`` touches an ORM object.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and always hands back aware UTC datetimes.
+
+    SQLite has no time zone type, so without this a value read back would be
+    naive; PostgreSQL's timestamptz already round-trips, this keeps both alike.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class User(TimestampMixin, Base):
+    """A person who accepted the personal-data notice (no row exists before consent)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    language: Mapped[str] = mapped_column(String(8))
+    first_name: Mapped[str | None] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(String(64))
+    consent_version: Mapped[str] = mapped_column(String(16))
+    consented_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    role: Mapped[str | None] = mapped_column(String(16))
+
+    __table_args__ = (CheckConstraint("role IN ('startup', 'ambassador')", name="role"),)
+
+
+class Organizer(Base):
+    """Organizers added by invite (ORGANIZER_IDS from the configuration are not stored)."""
+
+    __tablename__ = "organizers"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    invited_by: Mapped[int | None] = mapped_column(BigInteger)
+    invite_code: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OrganizerInvite(Base):
+    """A one-time deep-link code (t.me/<bot>?start=org_<code>)."""
+
+    __tablename__ = "organizer_invites"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+PROFILE_STATUS_CHECK = "status IN ('draft', 'pending', 'approved', 'rejected')"
+
+
+class Startup(TimestampMixin, Base):
+    __tablename__ = "startups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    company_name: Mapped[str | None] = mapped_column(String(200))
+    sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    stage: Mapped[str | None] = mapped_column(String(32))
+    province: Mapped[str | None] = mapped_column(String(32), index=True)
+    website: Mapped[str | None] = mapped_column(String(2048))
+    description: Mapped[str | None] = mapped_column(Text)
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(320))
+    needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: Optional fields the person chose to skip (so the form does not ask again).
+    skipped: Mapped[list[str]] = mapped_column(JSON, default=list)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint(PROFILE_STATUS_CHECK, name="status"),)
+
+
+class Ambassador(TimestampMixin, Base):
+    __tablename__ = "ambassadors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    channels_done: Mapped[bool] = mapped_column(default=False)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    skipped: Mapped[list[str]] = mapped_column(JSON, default=list)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+
+    channels: Mapped[list[Channel]] = relationship(
+        back_populates="ambassador",
+        order_by="Channel.id",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+    )
+
+    __table_args__ = (CheckConstraint(PROFILE_STATUS_CHECK, name="status"),)
+
+
+class Channel(Base):
+    """One of an ambassador's channels: platform, profile URL, audience size."""
+
+    __tablename__ = "ambassador_channels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ambassador_id: Mapped[int] = mapped_column(
+        ForeignKey("ambassadors.id", ondelete="CASCADE"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    audience: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    ambassador: Mapped[Ambassador] = relationship(back_populates="channels")
+
+
+class ReviewDecision(Base):
+    """Audit trail: every submission and every approve/reject, with who, when and why."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int] = mapped_column(BigInteger)
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        Index("ix_review_decisions_subject", "subject_type", "subject_id"),
+        CheckConstraint("subject_type IN ('startup', 'ambassador')", name="subject_type"),
+        CheckConstraint(
+            "decision IN ('submitted', 'resubmitted', 'approved', 'rejected')", name="decision"
+        ),
+    )
+
+
+class FsmRecord(Base):
+    """aiogram FSM state and data for one storage key (survives restarts)."""
+
+    __tablename__ = "fsm_states"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """update_ids already taken in webhook mode, so a re-sent update runs once."""
+
+    __tablename__ = "processed_updates"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

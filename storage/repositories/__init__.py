@@ -1,0 +1,44 @@
+"""Repositories: the only code that builds queries. They never commit (the
+per-update middleware owns the transaction) and return DTOs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.repositories.organizers import OrganizerRepo
+from storage.repositories.profiles import AmbassadorRepo, StartupRepo
+from storage.repositories.reviews import ReviewRepo
+from storage.repositories.users import UserRepo
+
+
+@dataclass(frozen=True, slots=True)
+class Repositories:
+    """All repositories bound to one session (one transaction)."""
+
+    users: UserRepo
+    organizers: OrganizerRepo
+    startups: StartupRepo
+    ambassadors: AmbassadorRepo
+    reviews: ReviewRepo
+
+    @classmethod
+    def bind(cls, session: AsyncSession) -> Repositories:
+        return cls(
+            users=UserRepo(session),
+            organizers=OrganizerRepo(session),
+            startups=StartupRepo(session),
+            ambassadors=AmbassadorRepo(session),
+            reviews=ReviewRepo(session),
+        )
+
+
+__all__ = [
+    "AmbassadorRepo",
+    "OrganizerRepo",
+    "Repositories",
+    "ReviewRepo",
+    "StartupRepo",
+    "UserRepo",
+]

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dto import UserDTO
+from storage.models import User
+
+
+def _dto(row: User) -> UserDTO:
+    return UserDTO(
+        id=row.id,
+        language=row.language,
+        first_name=row.first_name,
+        username=row.username,
+        role=row.role,
+        consent_version=row.consent_version,
+        consented_at=row.consented_at,
+    )
+
+
+class UserRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: int) -> UserDTO | None:
+        row = await self.session.get(User, user_id)
+        return _dto(row) if row else None
+
+    async def languages(self, user_ids: list[int]) -> dict[int, str]:
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(User.id, User.language).where(User.id.in_(user_ids))
+        )
+        return dict(rows.tuples().all())
+
+    async def create(
+        self,
+        *,
+        user_id: int,
+        language: str,
+        first_name: str | None,
+        username: str | None,
+        consent_version: str,
+        consented_at: datetime,
+    ) -> UserDTO:
+        row = await self.session.get(User, user_id)
+        if row is None:
+            row = User(
+                id=user_id,
+                language=language,
+                first_name=first_name,
+                username=username,
+                consent_version=consent_version,
+                consented_at=consented_at,
+            )
+            self.session.add(row)
+        else:
+            row.language = language
+            row.consent_version = consent_version
+            row.consented_at = consented_at
+        await self.session.flush()
+        return _dto(row)
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        await self.session.execute(update(User).where(User.id == user_id).values(language=language))
+
+    async def set_role(self, user_id: int, role: str) -> None:
+        await self.session.execute(update(User).where(User.id == user_id).values(role=role))

@@ -1,0 +1,1 @@
+"""Unit tests for pure domain code (no Telegram, no database)."""
