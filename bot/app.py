@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 30.0
 
 
-def _register_lifecycle(parts: DispatcherParts, settings: Settings) -> None:
+def register_lifecycle(parts: DispatcherParts, settings: Settings) -> None:
     dp = parts.dispatcher
     translator = default_translator(settings.default_language)
 
@@ -60,7 +60,7 @@ async def run(settings: Settings, *, migrate: bool = True) -> None:
         parts = create_dispatcher(
             settings, create_sessionmaker(engine), redis=redis, webhook=bool(settings.webhook_url)
         )
-        _register_lifecycle(parts, settings)
+        register_lifecycle(parts, settings)
         bot = create_bot(settings)
         if settings.webhook_url:
             await run_webhook(parts.dispatcher, bot, settings)

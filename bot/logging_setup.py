@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-_TOKEN_SHAPE = re.compile(r"\b\d{5,20}:[A-Za-z0-9_-]{20,}\b")
+_TOKEN_SHAPE = re.compile(r"(?<![0-9])\d{5,20}:[A-Za-z0-9_-]{20,}")
 _STANDARD_ATTRS = set(logging.LogRecord("x", logging.INFO, "x", 0, "x", None, None).__dict__) | {
     "message",
     "asctime",

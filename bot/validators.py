@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from urllib.parse import unquote_plus, urlsplit
 
 import idna
@@ -325,7 +325,7 @@ def parse_audience(text: str) -> int:
     and ``AUDIENCE_MAX``.
     """
     folded = _fold_ascii((text or "").strip())
-    m = _AUDIENCE.fullmatch(folded)
+    m = _AUDIENCE.fullmatch(folded) if len(folded) <= 40 else None
     if not m:
         raise InvalidInput("error.audience_invalid")
     unit = m.group("unit")
@@ -334,7 +334,8 @@ def parse_audience(text: str) -> int:
     number = _audience_number(m.group("num"), unit is not None)
     if number is None:
         raise InvalidInput("error.audience_invalid")
-    value = (number * (_UNITS[unit] if unit else 1)).quantize(Decimal(1), ROUND_HALF_UP)
+    with localcontext(prec=80):  # exact for any 40-character input
+        value = (number * (_UNITS[unit] if unit else 1)).quantize(Decimal(1), ROUND_HALF_UP)
     if not 0 <= value <= AUDIENCE_MAX:
         raise InvalidInput("error.audience_invalid")
     return int(value)

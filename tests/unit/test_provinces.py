@@ -86,9 +86,7 @@ def _code(text: str) -> str | None:
 
 
 def _strip_accents(text: str) -> str:
-    plain = "".join(
-        c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
-    )
+    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     return plain.replace("đ", "d").replace("Đ", "D")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -40,6 +40,14 @@ def raises_key(key: str, **params: Any) -> Iterator[None]:
     assert info.value.code == key
     for name, value in params.items():
         assert info.value.params[name] == value
+
+
+def attempt(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, str | None]:
+    """(result, None) or (None, i18n key): for properties where rejecting is allowed."""
+    try:
+        return fn(*args, **kwargs), None
+    except InvalidInput as exc:
+        return None, exc.code
 
 
 # ---------------------------------------------------------------------------- phone
@@ -153,10 +161,9 @@ def test_phone_is_idempotent(case: tuple[str, str]) -> None:
 @FAST
 @given(st.text(alphabet="0123456789 +-.()/x", max_size=24))
 def test_phone_either_rejects_with_the_key_or_is_idempotent(text: str) -> None:
-    try:
-        once = normalize_phone(text)
-    except InvalidInput as exc:
-        assert exc.code == "error.phone_invalid"
+    once, code = attempt(normalize_phone, text)
+    if code is not None:
+        assert code == "error.phone_invalid"
         return
     assert re.fullmatch(r"\+[1-9]\d{6,14}", once)
     assert normalize_phone(once) == once
@@ -192,15 +199,24 @@ def test_email_rejects(text: str) -> None:
 @FAST
 @given(st.emails())
 def test_email_is_idempotent(text: str) -> None:
-    try:
-        once = normalize_email(text)
-    except InvalidInput as exc:
-        assert exc.code == "error.email_invalid"
+    once, code = attempt(normalize_email, text)
+    if code is not None:
+        assert code == "error.email_invalid"
         return
     assert normalize_email(once) == once
     local, _, domain = once.rpartition("@")
     assert domain == domain.lower()
     assert local == text.rpartition("@")[0]
+
+
+@FAST
+@given(st.text(max_size=40))
+def test_email_either_rejects_with_the_key_or_is_idempotent(text: str) -> None:
+    once, code = attempt(normalize_email, text)
+    if code is not None:
+        assert code == "error.email_invalid"
+        return
+    assert normalize_email(once) == once
 
 
 # ------------------------------------------------------------------------------ URL
@@ -305,8 +321,10 @@ _LABELS = st.from_regex(r"[a-z0-9]{1,6}(?:-[a-z0-9]{1,6})?", fullmatch=True)
 _TLDS = st.sampled_from(["com", "vn", "net", "org", "io", "com.vn", "edu.vn", "xn--p1ai"])
 _SAFE = string.ascii_letters + string.digits + "-._~%!$'()*+,;=:@"
 _SEGMENT = st.text(alphabet=_SAFE, max_size=8)
-_TRACKING = st.sampled_from(sorted(TRACKING_PARAMS) + ["utm_source", "utm_medium", "utm_x"])
-_PARAM_NAME = st.text(alphabet=string.ascii_letters + string.digits + "_-.%", min_size=1, max_size=8)
+_TRACKING = st.sampled_from([*sorted(TRACKING_PARAMS), "utm_source", "utm_medium", "utm_x"])
+_PARAM_NAME = st.text(
+    alphabet=string.ascii_letters + string.digits + "_-.%", min_size=1, max_size=8
+)
 _PARAM_VALUE = st.text(alphabet=string.ascii_letters + string.digits + "_-.%+=:/", max_size=8)
 
 
@@ -372,10 +390,9 @@ def test_other_params_survive_in_order(text: str) -> None:
 @FAST
 @given(st.text(alphabet=string.printable + "đêươ@:/?#[]", max_size=40))
 def test_url_either_rejects_with_a_url_key_or_is_idempotent(text: str) -> None:
-    try:
-        once = normalize_url(text)
-    except InvalidInput as exc:
-        assert exc.code in {"error.url_invalid", "error.url_scheme", "error.url_too_long"}
+    once, code = attempt(normalize_url, text)
+    if code is not None:
+        assert code in {"error.url_invalid", "error.url_scheme", "error.url_too_long"}
         return
     assert normalize_url(once) == once
 
@@ -467,7 +484,7 @@ def test_profile_url_unknown_platform_is_a_programming_error() -> None:
 
 
 _PROFILE_HOSTS = {
-    "facebook": ["facebook.com", "www.facebook.com", "m.facebook.com", "fb.com", "web.facebook.com"],
+    "facebook": ["facebook.com", "m.facebook.com", "fb.com", "web.facebook.com", "web.fb.com"],
     "youtube": ["youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"],
     "tiktok": ["tiktok.com", "www.tiktok.com", "m.tiktok.com", "vt.tiktok.com"],
     "zalo_oa": ["zalo.me", "oa.zalo.me"],
@@ -502,6 +519,21 @@ def test_profile_url_is_idempotent(case: tuple[str, str]) -> None:
     once = normalize_profile_url(platform, text)
     assert normalize_profile_url(platform, once) == once
     assert normalize_url(once) == once
+
+
+@FAST
+@given(
+    platform=st.sampled_from(codes("platforms")),
+    text=st.text(alphabet=string.printable + "đ@", max_size=40),
+)
+def test_profile_url_either_rejects_with_a_known_key_or_is_idempotent(
+    platform: str, text: str
+) -> None:
+    once, code = attempt(normalize_profile_url, platform, text)
+    if code is not None:
+        assert code.startswith(("error.url_", "error.profile_"))
+        return
+    assert normalize_profile_url(platform, once) == once
 
 
 def test_every_platform_code_is_accepted_by_profile_normaliser() -> None:
@@ -606,6 +638,22 @@ def test_audience_decimal_millions(whole: int, tenth: int) -> None:
     assert parse_audience(f"{whole},{tenth} triệu") == expected
 
 
+@FAST
+@given(st.text(alphabet="0123456789.,  kKmMbBtrieuyỷỉnghìà~+-e", max_size=45))
+def test_audience_either_rejects_with_the_key_or_is_in_range(text: str) -> None:
+    n, code = attempt(parse_audience, text)
+    if code is not None:
+        assert code == "error.audience_invalid"
+        return
+    assert 0 <= n <= AUDIENCE_MAX
+
+
+def test_audience_rejects_absurdly_long_numbers() -> None:
+    for text in ["9" * 40 + "k", "9" * 5000, "1" + "0" * 30]:
+        with raises_key("error.audience_invalid"):
+            parse_audience(text)
+
+
 # ------------------------------------------------------------------------- capacity
 
 
@@ -672,10 +720,9 @@ def test_clean_text_too_short() -> None:
 @FAST
 @given(st.text(max_size=200))
 def test_clean_text_is_idempotent_and_clean(text: str) -> None:
-    try:
-        once = clean_text(text, max_len=1000)
-    except InvalidInput as exc:
-        assert exc.code == "error.text_empty"
+    once, code = attempt(clean_text, text, max_len=1000)
+    if code is not None:
+        assert code == "error.text_empty"
         return
     assert clean_text(once, max_len=1000) == once
     assert once == once.strip()
@@ -710,10 +757,9 @@ def test_clean_name_limits() -> None:
 @FAST
 @given(st.text(max_size=120))
 def test_clean_name_is_one_line_and_idempotent(text: str) -> None:
-    try:
-        once = clean_name(text, max_len=200)
-    except InvalidInput as exc:
-        assert exc.code == "error.text_empty"
+    once, code = attempt(clean_name, text, max_len=200)
+    if code is not None:
+        assert code == "error.text_empty"
         return
     assert "\n" not in once
     assert "\t" not in once

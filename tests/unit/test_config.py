@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env from the developer's checkout
+    for name in ("BOT_TOKEN", "ORGANIZER_IDS", "DATABASE_URL", "WEBHOOK_URL", "WEBHOOK_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults() -> None:
+    s = load_settings()
+    assert s.database_url == "sqlite+aiosqlite:///data/in2spire.db"
+    assert s.default_language == "vi"
+    assert s.timezone == "Asia/Ho_Chi_Minh"
+    assert s.organizer_ids == ()
+    assert s.telegram_api_base == "https://api.telegram.org"
+
+
+def test_organizer_ids_parsed_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORGANIZER_IDS", "111, 9007199254740993;42")
+    assert load_settings().organizer_ids == (111, 9007199254740993, 42)
+
+
+@pytest.mark.parametrize(
+    ("env", "value", "named"),
+    [
+        ("ORGANIZER_IDS", "12,abc", "ORGANIZER_IDS"),
+        ("BOT_TOKEN", "not-a-token", "BOT_TOKEN"),
+        ("TIMEZONE", "Mars/Olympus", "TIMEZONE"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
+        ("DEFAULT_LANGUAGE", "fr", "DEFAULT_LANGUAGE"),
+        ("WEBHOOK_LISTEN", "8080", "WEBHOOK_LISTEN"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
+        ("MAX_CONCURRENT_UPDATES", "zero", "MAX_CONCURRENT_UPDATES"),
+    ],
+)
+def test_bad_value_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch, env: str, value: str, named: str
+) -> None:
+    monkeypatch.setenv(env, value)
+    with pytest.raises(SettingsError) as exc:
+        load_settings()
+    assert str(exc.value).startswith(named)
+    assert "\n" not in str(exc.value)
+
+
+def test_webhook_requires_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.vn/tg")
+    with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
+        load_settings()
+
+
+def test_missing_token_explains_botfather() -> None:
+    with pytest.raises(SettingsError, match="@BotFather"):
+        load_settings(require_token=True)
+
+
+def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_cli_run_without_token_exits_2_with_instructions(tmp_path: Path) -> None:
+    result = run_cli(["run"], {}, tmp_path)
+    assert result.returncode == 2
+    assert "BOT_TOKEN" in result.stderr
+    assert "@BotFather" in result.stderr
+
+
+def test_cli_bad_setting_exits_2_naming_it(tmp_path: Path) -> None:
+    result = run_cli(["migrate"], {"ORGANIZER_IDS": "x"}, tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: ORGANIZER_IDS: must be Telegram user ids separated by commas"
+    ]
+
+
+def test_cli_migrate_creates_database(tmp_path: Path) -> None:
+    db = tmp_path / "sub" / "bot.db"
+    result = run_cli(["migrate"], {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert db.exists()
