@@ -12,7 +12,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import LinkPreviewOptions
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
@@ -29,18 +28,20 @@ from bot.middlewares.delivery import (
 )
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.logging import HandlerNameMiddleware, UpdateLogMiddleware
+from bot.telegram_retry import RetryAfterMiddleware
 from handlers import build_root_router
 from storage.fsm import SQLAlchemyStorage
 
 
 def create_bot(settings: Settings, *, token: str | None = None) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session.middleware(RetryAfterMiddleware())
     return Bot(
         token=token or settings.bot_token,
         session=session,
         default=DefaultBotProperties(
             parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            link_preview_is_disabled=True,
         ),
     )
 

@@ -1,4 +1,8 @@
-"""Routers, included in this order (first match wins)."""
+"""Routers, included in this order (first match wins).
+
+Each feature module exposes ``build_router()``, so every dispatcher (the bot, a
+test, a restart inside one process) gets fresh routers.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,14 @@ from handlers import common, errors, fallback, groups, profile, registration, re
 def build_root_router() -> Router:
     root = Router(name="root")
     root.include_routers(
-        errors.router,  # typed error handlers
-        groups.router,  # groups: only /command@bot, nothing else
-        common.router,  # /cancel /help /language work in any state
-        start.router,  # /start, language, consent, role
-        review.router,  # organizers only (router-level filter)
-        review.refusals,  # everyone else pressing Approve/Reject
-        profile.router,  # /profile and the summary card
-        registration.router,  # the form conversation (state-driven)
-        fallback.router,  # hints for anything left
+        errors.build_router(),  # typed error handlers
+        groups.build_router(),  # groups: only /command@bot, nothing else
+        common.build_router(),  # /cancel /help /language work in any state
+        start.build_router(),  # /start, language, consent, role
+        review.build_router(),  # organizers only (router-level filter)
+        review.build_refusals_router(),  # everyone else pressing Approve/Reject
+        profile.build_router(),  # /profile and the summary card
+        registration.build_router(),  # the form conversation (state-driven)
+        fallback.build_router(),  # hints for anything left
     )
     return root

@@ -15,11 +15,7 @@ from storage.dto import UserDTO
 
 T = Callable[..., str]
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == ChatType.PRIVATE)
 
-
-@router.message(Command("cancel"))
 async def on_cancel(message: Message, state: FSMContext, user: UserDTO | None, t: T) -> None:
     """Leave any conversation; answers already saved stay saved."""
     current = await state.get_state()
@@ -31,7 +27,6 @@ async def on_cancel(message: Message, state: FSMContext, user: UserDTO | None, t
     await message.answer(t("cancel.done") if current else t("cancel.nothing"))
 
 
-@router.message(Command("help"))
 async def on_help(message: Message, user: UserDTO | None, is_organizer: bool, t: T) -> None:
     parts = [t("help.everyone")]
     if user is not None and user.role == "startup":
@@ -43,6 +38,15 @@ async def on_help(message: Message, user: UserDTO | None, is_organizer: bool, t:
     await message.answer("\n\n".join(parts))
 
 
-@router.message(Command("language"))
 async def on_language_command(message: Message, lang: str, t: T) -> None:
     await message.answer(t("language.choose"), reply_markup=language_kb(lang))
+
+
+def build_router() -> Router:
+    """A fresh router for /cancel, /help, /language in any state."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(on_cancel, Command("cancel"))
+    router.message.register(on_help, Command("help"))
+    router.message.register(on_language_command, Command("language"))
+    return router

@@ -19,8 +19,6 @@ from bot.ui.cards import error_message
 T = Callable[..., str]
 log = logging.getLogger(__name__)
 
-router = Router(name=__name__)
-
 
 async def _reply(event: ErrorEvent, text: str) -> None:
     update = event.update
@@ -36,7 +34,6 @@ def _mark_failed(data: dict[str, Any]) -> None:
         trace["failed"] = True
 
 
-@router.error(ExceptionTypeFilter(DomainError))
 async def on_domain_error(event: ErrorEvent, **data: Any) -> None:
     _mark_failed(data)
     exc = event.exception
@@ -46,13 +43,12 @@ async def on_domain_error(event: ErrorEvent, **data: Any) -> None:
         await _reply(event, error_message(t, str(data.get("lang")), exc))
 
 
-@router.error()
 async def on_any_error(event: ErrorEvent, **data: Any) -> None:
     _mark_failed(data)
     log.error(
         "update failed",
         exc_info=event.exception,
-        extra={"update": event.update.model_dump(mode="json", exclude_none=True)},
+        extra={"update": event.update.model_dump(mode="json", exclude_none=True, fallback=repr)},
     )
     t: T | None = data.get("t")
     if t is not None:
@@ -60,3 +56,11 @@ async def on_any_error(event: ErrorEvent, **data: Any) -> None:
             await _reply(event, t("error.internal"))
         except Exception:  # the reply itself failed (e.g. Telegram down): already logged
             log.warning("could not tell the user about the error")
+
+
+def build_router() -> Router:
+    """A fresh router for typed error handlers."""
+    router = Router(name=__name__)
+    router.error.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    router.error.register(on_any_error)
+    return router

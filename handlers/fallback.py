@@ -12,21 +12,25 @@ from storage.dto import UserDTO
 
 T = Callable[..., str]
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == ChatType.PRIVATE)
 
-
-@router.message(F.text.startswith("/"))
 async def on_unknown_command(message: Message, t: T) -> None:
     await message.answer(t("fallback.unknown_command"))
 
 
-@router.message()
 async def on_anything(message: Message, user: UserDTO | None, t: T) -> None:
     await message.answer(t("fallback.hint") if user else t("fallback.hint_new"))
 
 
-@router.callback_query()
 async def on_unknown_button(callback: CallbackQuery, t: T) -> None:
     """Buttons from old messages, or data the bot never made."""
     await callback.answer(t("error.stale_button"), show_alert=True)
+
+
+def build_router() -> Router:
+    """A fresh router for hints for anything no other router took."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(on_unknown_command, F.text.startswith("/"))
+    router.message.register(on_anything)
+    router.callback_query.register(on_unknown_button)
+    return router

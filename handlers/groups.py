@@ -17,11 +17,15 @@ from bot.filters import AddressedCommand
 
 T = Callable[..., str]
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
 
-
-@router.message(AddressedCommand())
 async def on_group_command(message: Message, bot: Bot, t: T) -> None:
     me = await bot.me()
     await message.reply(t("group.talk_in_private", link=f"https://t.me/{me.username}"))
+
+
+def build_router() -> Router:
+    """A fresh router for groups: addressed commands only."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
+    router.message.register(on_group_command, AddressedCommand())
+    return router

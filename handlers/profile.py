@@ -23,12 +23,7 @@ from storage.dto import UserDTO
 
 T = Callable[..., str]
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == ChatType.PRIVATE)
-router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
 
-
-@router.message(Command("profile"))
 async def on_profile(
     message: Message,
     bot: Bot,
@@ -49,7 +44,6 @@ async def on_profile(
     await show_summary(bot, message.chat.id, role, profile, lang=lang, t=t, state=state)
 
 
-@router.callback_query(ProfileCB.filter())
 async def on_profile_button(
     callback: CallbackQuery,
     callback_data: ProfileCB,
@@ -108,3 +102,13 @@ async def on_profile_button(
         await notify_organizers_of_submission(bot, services, translator, role, submitted)
     else:
         await callback.answer(t("error.stale_button"), show_alert=True)
+
+
+def build_router() -> Router:
+    """A fresh router for /profile and the summary card."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.register(on_profile, Command("profile"))
+    router.callback_query.register(on_profile_button, ProfileCB.filter())
+    return router

@@ -48,9 +48,6 @@ from storage.dto import AmbassadorDTO
 
 T = Callable[..., str]
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == ChatType.PRIVATE)
-router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
 
 TEXT_KINDS = {Kind.TEXT, Kind.LONGTEXT, Kind.URL, Kind.PHONE, Kind.EMAIL, Kind.NUMBER}
 
@@ -204,7 +201,6 @@ async def _form_context(state: FSMContext) -> tuple[str, FormField, bool]:
 # --- typed answers --------------------------------------------------------------
 
 
-@router.message(Form.answering, F.text, ~F.text.startswith("/"))
 async def on_text_answer(
     message: Message,
     bot: Bot,
@@ -250,7 +246,6 @@ async def on_text_answer(
     )
 
 
-@router.message(Form.answering)
 async def on_non_text_answer(message: Message, state: FSMContext, t: T) -> None:
     """A sticker, photo, voice... where text was expected, or an unknown /command."""
     _, field, _ = await _form_context(state)
@@ -281,7 +276,6 @@ def _answer_suffix(text: str) -> str:
     return f"\n\n<b>→</b> {escape(text)}"
 
 
-@router.callback_query(FormCB.filter(F.action == "pick"))
 async def on_pick(
     callback: CallbackQuery,
     callback_data: FormCB,
@@ -324,7 +318,6 @@ async def on_pick(
     )
 
 
-@router.callback_query(FormCB.filter(F.action == "toggle"))
 async def on_toggle(
     callback: CallbackQuery,
     callback_data: FormCB,
@@ -351,7 +344,6 @@ async def on_toggle(
         )
 
 
-@router.callback_query(FormCB.filter(F.action == "done"))
 async def on_done(
     callback: CallbackQuery,
     callback_data: FormCB,
@@ -381,7 +373,6 @@ async def on_done(
     )
 
 
-@router.callback_query(FormCB.filter(F.action == "skip"))
 async def on_skip(
     callback: CallbackQuery,
     callback_data: FormCB,
@@ -424,7 +415,6 @@ async def on_skip(
 # --- ambassador channels -------------------------------------------------------------
 
 
-@router.callback_query(Form.channel_platform, ChannelCB.filter(F.action == "platform"))
 async def on_channel_platform(
     callback: CallbackQuery, callback_data: ChannelCB, state: FSMContext, lang: str, t: T
 ) -> None:
@@ -451,7 +441,6 @@ async def _ask_audience(message: Message, state: FSMContext, t: T, url: str | No
     await message.answer(t("ask.channel_audience"))
 
 
-@router.message(Form.channel_url, F.text, ~F.text.startswith("/"))
 async def on_channel_url(
     message: Message, state: FSMContext, services: Services, lang: str, t: T
 ) -> None:
@@ -465,7 +454,6 @@ async def on_channel_url(
     await _ask_audience(message, state, t, url)
 
 
-@router.callback_query(Form.channel_url, ChannelCB.filter(F.action == "nourl"))
 async def on_channel_no_url(callback: CallbackQuery, state: FSMContext, t: T) -> None:
     platform = get_platform((await state.get_data()).get("platform", ""))
     if platform is None or platform.profile_url_required:
@@ -477,7 +465,6 @@ async def on_channel_no_url(callback: CallbackQuery, state: FSMContext, t: T) ->
         await _ask_audience(callback.message, state, t, None)
 
 
-@router.message(Form.channel_audience, F.text, ~F.text.startswith("/"))
 async def on_channel_audience(
     message: Message,
     bot: Bot,
@@ -512,8 +499,6 @@ async def on_channel_audience(
     await show_channels_menu(bot, message.chat.id, result.profile, lang=lang, t=t, state=state)
 
 
-@router.message(Form.channel_url)
-@router.message(Form.channel_audience)
 async def on_channel_non_text(message: Message, t: T) -> None:
     if message.text and message.text.startswith("/"):
         await message.answer(t("error.unknown_command_in_form"))
@@ -521,9 +506,6 @@ async def on_channel_non_text(message: Message, t: T) -> None:
         await message.answer(t("error.expected_text"))
 
 
-@router.message(Form.channel_platform)
-@router.message(Form.channels_menu)
-@router.message(Form.summary)
 async def on_buttons_expected(message: Message, t: T) -> None:
     if message.text and message.text.startswith("/"):
         await message.answer(t("error.unknown_command_in_form"))
@@ -531,7 +513,6 @@ async def on_buttons_expected(message: Message, t: T) -> None:
         await message.answer(t("error.use_buttons"))
 
 
-@router.callback_query(Form.channels_menu, ChannelCB.filter(F.action == "add"))
 async def on_channel_add(
     callback: CallbackQuery, bot: Bot, state: FSMContext, lang: str, t: T
 ) -> None:
@@ -541,7 +522,6 @@ async def on_channel_add(
     await ask_platform(bot, callback.from_user.id, lang=lang, t=t, state=state)
 
 
-@router.callback_query(Form.channels_menu, ChannelCB.filter(F.action == "remove"))
 async def on_channel_remove(
     callback: CallbackQuery,
     callback_data: ChannelCB,
@@ -578,7 +558,6 @@ async def on_channel_remove(
         await ask_platform(bot, callback.from_user.id, lang=lang, t=t, state=state)
 
 
-@router.callback_query(Form.channels_menu, ChannelCB.filter(F.action == "done"))
 async def on_channels_done(
     callback: CallbackQuery, bot: Bot, state: FSMContext, services: Services, lang: str, t: T
 ) -> None:
@@ -603,8 +582,46 @@ async def on_channels_done(
     )
 
 
-@router.callback_query(ChannelCB.filter())
-@router.callback_query(FormCB.filter())
 async def on_stale_form_button(callback: CallbackQuery, t: T) -> None:
     """A button from a question that is no longer being asked."""
     await callback.answer(t("error.stale_button"), show_alert=True)
+
+
+def build_router() -> Router:
+    """A fresh router for the registration conversation."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.register(on_text_answer, Form.answering, F.text, ~F.text.startswith("/"))
+    router.message.register(on_non_text_answer, Form.answering)
+    router.callback_query.register(on_pick, FormCB.filter(F.action == "pick"))
+    router.callback_query.register(on_toggle, FormCB.filter(F.action == "toggle"))
+    router.callback_query.register(on_done, FormCB.filter(F.action == "done"))
+    router.callback_query.register(on_skip, FormCB.filter(F.action == "skip"))
+    router.callback_query.register(
+        on_channel_platform, Form.channel_platform, ChannelCB.filter(F.action == "platform")
+    )
+    router.message.register(on_channel_url, Form.channel_url, F.text, ~F.text.startswith("/"))
+    router.callback_query.register(
+        on_channel_no_url, Form.channel_url, ChannelCB.filter(F.action == "nourl")
+    )
+    router.message.register(
+        on_channel_audience, Form.channel_audience, F.text, ~F.text.startswith("/")
+    )
+    router.message.register(on_channel_non_text, Form.channel_url)
+    router.message.register(on_channel_non_text, Form.channel_audience)
+    router.message.register(on_buttons_expected, Form.channel_platform)
+    router.message.register(on_buttons_expected, Form.channels_menu)
+    router.message.register(on_buttons_expected, Form.summary)
+    router.callback_query.register(
+        on_channel_add, Form.channels_menu, ChannelCB.filter(F.action == "add")
+    )
+    router.callback_query.register(
+        on_channel_remove, Form.channels_menu, ChannelCB.filter(F.action == "remove")
+    )
+    router.callback_query.register(
+        on_channels_done, Form.channels_menu, ChannelCB.filter(F.action == "done")
+    )
+    router.callback_query.register(on_stale_form_button, ChannelCB.filter())
+    router.callback_query.register(on_stale_form_button, FormCB.filter())
+    return router

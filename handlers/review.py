@@ -27,14 +27,7 @@ from bot.ui.states import Review
 T = Callable[..., str]
 PENDING_SHOWN = 10
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == ChatType.PRIVATE, IsOrganizer())
-router.callback_query.filter(IsOrganizer())
 
-refusals = Router(name=f"{__name__}.refusals")
-
-
-@router.callback_query(ReviewCB.filter(F.action == "approve"))
 async def on_approve(
     callback: CallbackQuery,
     callback_data: ReviewCB,
@@ -67,7 +60,6 @@ async def on_approve(
     )
 
 
-@router.callback_query(ReviewCB.filter(F.action == "reject"))
 async def on_reject(
     callback: CallbackQuery,
     callback_data: ReviewCB,
@@ -93,7 +85,6 @@ async def on_reject(
         await callback.message.answer(t("review.ask_reason"))
 
 
-@router.message(Review.reason, F.text, ~F.text.startswith("/"))
 async def on_reject_reason(
     message: Message,
     bot: Bot,
@@ -127,12 +118,10 @@ async def on_reject_reason(
     )
 
 
-@router.message(Review.reason)
 async def on_reject_reason_not_text(message: Message, t: T) -> None:
     await message.answer(t("review.ask_reason"))
 
 
-@router.message(Command("pending"))
 async def on_pending(message: Message, services: Services, lang: str, t: T) -> None:
     items, total = await services.review.pending(limit=PENDING_SHOWN)
     if not items:
@@ -152,7 +141,6 @@ async def on_pending(message: Message, services: Services, lang: str, t: T) -> N
         )
 
 
-@router.message(Command("invite"))
 async def on_invite(message: Message, bot: Bot, services: Services, t: T) -> None:
     assert message.from_user
     invite = await services.organizers.create_invite(message.from_user.id)
@@ -167,12 +155,32 @@ async def on_invite(message: Message, bot: Bot, services: Services, t: T) -> Non
     )
 
 
-@refusals.callback_query(ReviewCB.filter())
 async def refuse_review(callback: CallbackQuery, t: T) -> None:
     """Anyone else pressing Approve/Reject (or forging the data) changes nothing."""
     await callback.answer(t("error.not_allowed"), show_alert=True)
 
 
-@refusals.message(Command("pending", "invite"))
 async def refuse_organizer_command(message: Message, t: T) -> None:
     await message.answer(t("error.organizers_only"))
+
+
+def build_router() -> Router:
+    """A fresh router for organizer decisions, /pending, /invite (organizers only)."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE, IsOrganizer())
+    router.callback_query.filter(IsOrganizer())
+    router.callback_query.register(on_approve, ReviewCB.filter(F.action == "approve"))
+    router.callback_query.register(on_reject, ReviewCB.filter(F.action == "reject"))
+    router.message.register(on_reject_reason, Review.reason, F.text, ~F.text.startswith("/"))
+    router.message.register(on_reject_reason_not_text, Review.reason)
+    router.message.register(on_pending, Command("pending"))
+    router.message.register(on_invite, Command("invite"))
+    return router
+
+
+def build_refusals_router() -> Router:
+    """Everyone else pressing Approve/Reject or typing organizer commands."""
+    refusals = Router(name=f"{__name__}.refusals")
+    refusals.callback_query.register(refuse_review, ReviewCB.filter())
+    refusals.message.register(refuse_organizer_command, Command("pending", "invite"))
+    return refusals

@@ -24,9 +24,6 @@ from storage.dto import UserDTO
 
 T = Callable[..., str]
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == ChatType.PRIVATE)
-router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
 
 INVITE_REPLIES = {
     RedeemResult.OK: "org.invite_accepted",
@@ -35,7 +32,6 @@ INVITE_REPLIES = {
 }
 
 
-@router.message(CommandStart())
 async def on_start(
     message: Message,
     command: CommandObject,
@@ -54,8 +50,10 @@ async def on_start(
         result = await services.organizers.redeem(command.args, uid)
         await message.answer(t(INVITE_REPLIES[result]))
         is_organizer = is_organizer or result is RedeemResult.OK
-        if result is RedeemResult.OK:
-            await set_chat_commands(bot, translator, uid, lang, organizer=True)
+    if is_organizer:
+        # Organizers' menu lives in their own chat; it can only be set once they
+        # have opened the chat, so every /start (re)sets it.
+        await set_chat_commands(bot, translator, uid, lang, organizer=True)
     if user is None:
         await state.set_state(Onboarding.language)
         await state.set_data({"lang": lang})
@@ -97,7 +95,6 @@ async def continue_after_consent(
     await bot.send_message(chat_id, t("start.choose_role"), reply_markup=role_kb(t))
 
 
-@router.callback_query(LangCB.filter())
 async def on_language(
     callback: CallbackQuery,
     callback_data: LangCB,
@@ -132,7 +129,6 @@ async def on_language(
         await callback.message.edit_text(t("consent.notice"), reply_markup=consent_kb(t))
 
 
-@router.callback_query(ConsentCB.filter())
 async def on_consent(
     callback: CallbackQuery,
     callback_data: ConsentCB,
@@ -171,7 +167,6 @@ async def on_consent(
     )
 
 
-@router.callback_query(RoleCB.filter())
 async def on_role(
     callback: CallbackQuery,
     callback_data: RoleCB,
@@ -198,3 +193,15 @@ async def on_role(
     if isinstance(callback.message, Message):
         await callback.message.edit_text(t("start.role_chosen", role=t(ROLE_KEYS[role])))
     await resume(bot, user.id, role, profile, lang=lang, t=t, state=state)
+
+
+def build_router() -> Router:
+    """A fresh router for /start, language, consent and role."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.register(on_start, CommandStart())
+    router.callback_query.register(on_language, LangCB.filter())
+    router.callback_query.register(on_consent, ConsentCB.filter())
+    router.callback_query.register(on_role, RoleCB.filter())
+    return router

@@ -168,7 +168,9 @@ def delete_messages(w: World, p: Params) -> bool:
     found = [m for m in (w.find_message(chat, i) for i in ids) if m is not None]
     if not found:
         raise bad_request("message to delete not found")
-    deletable = [m for m in found if m.from_bot or chat.is_private or chat.bot_status == "administrator"]
+    deletable = [
+        m for m in found if m.from_bot or chat.is_private or chat.bot_status == "administrator"
+    ]
     if not deletable:
         raise bad_request("message can't be deleted")
     for msg in deletable:
@@ -186,7 +188,9 @@ def _source_message(w: World, p: Params, verb: str) -> SimMessage:
     if msg.protect_content:
         raise bad_request("message has protected content and can't be forwarded")
     if msg.service is not None:
-        raise bad_request("message can't be copied" if verb == "copy" else "message can't be forwarded")
+        raise bad_request(
+            "message can't be copied" if verb == "copy" else "message can't be forwarded"
+        )
     return msg
 
 

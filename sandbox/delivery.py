@@ -130,7 +130,7 @@ class UpdateDelivery:
     # -- getUpdates ------------------------------------------------------------------------
 
     async def get_updates(
-        self, offset: int | None, limit: int, timeout: float, allowed: list[str] | None
+        self, offset: int | None, limit: int, wait: float, allowed: list[str] | None
     ) -> list[dict[str, Any]]:
         self.set_allowed(allowed)
         self.last_poll = time.monotonic()
@@ -141,7 +141,7 @@ class UpdateDelivery:
             else:
                 while self.pending and self.pending[0]["update_id"] < offset:
                     self.pending.popleft()
-        if not self.pending and timeout > 0 and not self._closed:
+        if not self.pending and wait > 0 and not self._closed:
             self._poll_gen += 1
             gen = self._poll_gen
             previous = self._poll_waiter
@@ -150,7 +150,7 @@ class UpdateDelivery:
             fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._poll_waiter = fut
             try:
-                await asyncio.wait_for(fut, timeout)
+                await asyncio.wait_for(fut, wait)
             except TimeoutError:
                 pass
             finally:

@@ -170,9 +170,7 @@ def detect_entities(text: str, existing: list[dict[str, Any]]) -> list[dict[str,
     if not any(ch in text for ch in "@#/."):
         return existing
     table = utf16_index(text)
-    taken = [
-        (e["offset"], e["offset"] + e["length"]) for e in existing if e["type"] in _OPAQUE
-    ]
+    taken = [(e["offset"], e["offset"] + e["length"]) for e in existing if e["type"] in _OPAQUE]
     found: list[dict[str, Any]] = []
     for kind, pattern in _DETECTORS:
         for m in pattern.finditer(text):

@@ -45,10 +45,10 @@ class EventStream:
                 return event
         return None
 
-    async def take(self, kind: str, timeout: float) -> Event | None:
-        """The next event of `kind`, waiting up to `timeout` seconds; None on timeout."""
+    async def take(self, kind: str, seconds: float) -> Event | None:
+        """The next event of `kind`, waiting up to `seconds`; None if none arrives in time."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + seconds
         while True:
             event = self.take_nowait(kind)
             if event is not None:

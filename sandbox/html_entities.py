@@ -139,9 +139,7 @@ def parse_html(text: str, user_lookup: UserLookup | None = None) -> tuple[str, l
         else:
             i = _open_tag(text, begin, stack, out, out_len)
     if stack:
-        raise EntityParseError(
-            f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"'
-        )
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
     return "".join(out), entities
 
 
@@ -318,7 +316,14 @@ def _add_entity(
         entities.append({"type": kind, "offset": offset, "length": length})
     elif tag == "tg-emoji":
         if not argument.isdigit():
-            raise EntityParseError("Custom emoji entity must contain a valid custom emoji identifier")
+            raise EntityParseError(
+                "Custom emoji entity must contain a valid custom emoji identifier"
+            )
         entities.append(
-            {"type": "custom_emoji", "offset": offset, "length": length, "custom_emoji_id": argument}
+            {
+                "type": "custom_emoji",
+                "offset": offset,
+                "length": length,
+                "custom_emoji_id": argument,
+            }
         )

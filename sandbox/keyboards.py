@@ -99,9 +99,8 @@ def _inline_button(button: Any) -> dict[str, Any]:
     if action == "callback_data":
         if not isinstance(value, str) or not 1 <= len(value.encode("utf-8")) <= 64:
             raise bad_request("BUTTON_DATA_INVALID")
-    elif action == "url":
-        if not isinstance(value, str) or not _valid_button_url(value):
-            raise bad_request(f"inline keyboard button URL '{value}' is invalid: Wrong HTTP URL")
+    elif action == "url" and (not isinstance(value, str) or not _valid_button_url(value)):
+        raise bad_request(f"inline keyboard button URL '{value}' is invalid: Wrong HTTP URL")
     out = {"text": text, action: value}
     for key in _INLINE_EXTRA:
         if button.get(key) is not None:
@@ -130,7 +129,9 @@ def _reply_rows(rows: Any) -> list[list[dict[str, Any]]]:
             if isinstance(button, str):
                 button = {"text": button}
             if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-                raise bad_request('can\'t parse keyboard button: Field "text" must be of type String')
+                raise bad_request(
+                    'can\'t parse keyboard button: Field "text" must be of type String'
+                )
             if not button["text"]:
                 raise bad_request("keyboard button text must be non-empty")
             new_row.append(

@@ -275,8 +275,7 @@ def parse_markdown(text: str, user_lookup: UserLookup | None = None) -> tuple[st
             i += 1
         if i >= n:
             raise EntityParseError(
-                "Can't find end of the entity starting at byte offset "
-                f"{byte_offset(text, begin)}"
+                f"Can't find end of the entity starting at byte offset {byte_offset(text, begin)}"
             )
         length = out.len16 - offset
         if c == "[":

@@ -81,8 +81,6 @@ class RateLimiter:
         wait = max(self._global.wait(now), chat.wait(now))
         if wait > 0:
             retry = max(1, math.ceil(wait)) if wait != math.inf else 3600
-            raise ApiError(
-                429, f"Too Many Requests: retry after {retry}", {"retry_after": retry}
-            )
+            raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
         self._global.tokens -= 1
         chat.tokens -= 1

@@ -20,7 +20,11 @@ from sandbox.events import Event, EventStream
 from sandbox.models import CallbackAnswer, ChatRecord, SimMessage, StoredFile, UserRecord
 from sandbox.ratelimit import Clock, RateLimiter, RateLimits
 
-_FILE_PREFIX = {"document": "BQACAgIAAxkBAAI", "photo": "AgACAgIAAxkBAAI", "sticker": "CAACAgIAAxkBAAI"}
+_FILE_PREFIX = {
+    "document": "BQACAgIAAxkBAAI",
+    "photo": "AgACAgIAAxkBAAI",
+    "sticker": "CAACAgIAAxkBAAI",
+}
 _FILE_DIR = {"document": "documents", "photo": "photos", "sticker": "stickers"}
 
 
@@ -238,9 +242,7 @@ class World:
 
     def new_callback(self, user: UserRecord, msg: SimMessage, data: str) -> PendingCallback:
         query_id = f"{self._salt}{next(self._callback_ids):012d}"
-        pending = PendingCallback(
-            user, msg, data, asyncio.get_running_loop().create_future()
-        )
+        pending = PendingCallback(user, msg, data, asyncio.get_running_loop().create_future())
         self.callbacks[query_id] = pending
         payload = {
             "id": query_id,

@@ -35,7 +35,7 @@ class UserRepo:
         rows = await self.session.execute(
             select(User.id, User.language).where(User.id.in_(user_ids))
         )
-        return dict(rows.tuples().all())
+        return {row[0]: row[1] for row in rows.all()}
 
     async def create(
         self,

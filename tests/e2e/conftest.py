@@ -87,9 +87,16 @@ class RunningBot:
         await self.start()
 
 
+#: Telegram's flood limits as met in practice: ~1 message/s per private chat on
+#: average, but a conversation's short bursts (an edit plus the next question,
+#: several quick answers in a row) are allowed. ``test_flood_control`` uses strict
+#: limits to show the bot waits and retries on 429.
+E2E_LIMITS = RateLimits(private_burst=40)
+
+
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
-    async with Emulator(token=TOKEN, bot_username=BOT_USERNAME, rate_limits=RateLimits()) as emu:
+    async with Emulator(token=TOKEN, bot_username=BOT_USERNAME, rate_limits=E2E_LIMITS) as emu:
         yield emu
 
 
@@ -99,5 +106,14 @@ async def running_bot(
 ) -> AsyncIterator[RunningBot]:
     runner = RunningBot(make_settings(emulator, migrated_url), clock)
     await runner.start()
+    await open_organizer_chats(emulator)
     yield runner
     await runner.stop()
+
+
+async def open_organizer_chats(emulator: Emulator) -> None:
+    """Telegram lets a bot write only to people who started it: organizers do /start."""
+    for organizer_id in (ORGANIZER_ID, SECOND_ORGANIZER_ID):
+        organizer = emulator.user(id=organizer_id, first_name="Organizer", language_code="vi")
+        await organizer.send("/start")
+        await organizer.expect_message()

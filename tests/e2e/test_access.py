@@ -30,9 +30,14 @@ async def test_forged_approve_is_refused_and_changes_nothing(
     answer = await founder.press_data("rv:approve:startup:not-a-number", message=card)
     assert answer.text in (t("vi", "error.not_allowed"), t("vi", "error.stale_button"))
 
+    # The presses were handled after the submission (one person's updates run in
+    # order), so the submission is committed: still pending, nobody approved it.
     async with running_bot.engine.connect() as conn:
         status = (await conn.execute(select(Startup.status))).scalar_one()
     assert status == "pending"
+    organizer = emulator.user(id=ORGANIZER_ID, first_name="Org")
+    card_for_org = await organizer.expect_message()
+    assert t("vi", "btn.approve") in card_for_org.button_texts
 
 
 async def test_organizer_commands_refused_for_others(emulator: Emulator) -> None:

@@ -1,0 +1,61 @@
+"""Bot API request middleware: wait and retry when Telegram answers 429.
+
+Telegram's flood control says how long to wait (``retry_after``). A short wait is
+worth taking so the person still gets their reply; a long one is not (the update
+would hold a worker for minutes), so it is re-raised for the caller to handle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
+from aiogram.exceptions import TelegramRetryAfter
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+    from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
+    from aiogram.methods import TelegramMethod
+    from aiogram.methods.base import Response, TelegramType
+
+log = logging.getLogger(__name__)
+
+
+class RetryAfterMiddleware(BaseRequestMiddleware):
+    def __init__(
+        self,
+        *,
+        max_attempts: int = 3,
+        max_wait: float = 30.0,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.max_attempts = max_attempts
+        self.max_wait = max_wait
+        self.sleep = sleep
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        attempt = 1
+        while True:
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt >= self.max_attempts or exc.retry_after > self.max_wait:
+                    raise
+                log.warning(
+                    "flood control: retrying",
+                    extra={
+                        "method": type(method).__name__,
+                        "retry_after": exc.retry_after,
+                        "attempt": attempt,
+                    },
+                )
+                await self.sleep(exc.retry_after)
+                attempt += 1
