@@ -231,6 +231,49 @@ class SimUser:
             chat, text=text, entities=detect_entities(text, []), forward_origin=origin
         )
 
+    async def edit(self, message: SimMessage, text: str) -> SimMessage:
+        """Edit one of the user's own text messages; the bot gets an edited_message update."""
+        if message.from_bot or message.sender is not self.record:
+            raise AssertionError("a user can only edit their own messages")
+        chat = message.chat
+        message.text = text
+        message.entities = detect_entities(text, [])
+        message.edit_date = int(time.time())
+        message.edited = True
+        chat.note(f"user edited {message.summary()}")
+        if chat.bot_present and self._w.bot_sees(message):
+            self._w.push_update("edited_message", message.to_api(), chat)
+        return message
+
+    def reply_keyboard(self, chat: Any = None) -> list[list[str]]:
+        """The reply keyboard the user currently sees (latest one the bot sent, unless removed)."""
+        return [[b["text"] for b in row] for row in self._reply_keyboard_rows(chat)]
+
+    def _reply_keyboard_rows(self, chat: Any) -> list[list[dict[str, Any]]]:
+        for msg in reversed(self._chat(chat).history):
+            markup = msg.reply_markup if msg.from_bot else None
+            if markup and "keyboard" in markup:
+                return markup["keyboard"]
+            if markup and "remove_keyboard" in markup:
+                return []
+        return []
+
+    async def tap(
+        self, button: str, chat: Any = None, phone_number: str = "+84900000000"
+    ) -> SimMessage:
+        """Tap a reply keyboard button: sends its text, or shares the contact it requests."""
+        buttons = [b for row in self._reply_keyboard_rows(chat) for b in row]
+        matches = [b for b in buttons if b["text"] == button] or [
+            b for b in buttons if button in b["text"]
+        ]
+        if len(matches) != 1:
+            texts = [b["text"] for b in buttons]
+            raise AssertionError(f"no unique reply keyboard button {button!r}; keyboard: {texts}")
+        found = matches[0]
+        if found.get("request_contact"):
+            return await self.send_contact(phone_number, chat=chat)
+        return await self.send(found["text"], chat=chat)
+
     # -- reading the bot's replies ---------------------------------------------------------
 
     async def _expect(self, kind: str, timeout: float, chat: Any, what: str) -> SimMessage:

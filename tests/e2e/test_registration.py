@@ -16,6 +16,7 @@ async def test_startup_registers_and_is_approved(emulator: Emulator, lang: str) 
     founder = emulator.user(id=7_100_000_001, first_name="An", language_code=lang)
     await register_startup(founder, lang)
     await founder.press(t(lang, "btn.submit"))
+    await founder.expect_edit()  # the card loses its buttons
     await expect(founder, lang, "reg.submitted")
 
     organizer = emulator.user(id=ORGANIZER_ID, first_name="Org")
@@ -42,6 +43,7 @@ async def test_ambassador_registers_and_is_rejected_with_reason(
     creator = emulator.user(id=7_200_000_001, first_name="Lan", language_code=lang)
     await register_ambassador(creator, lang)
     await creator.press(t(lang, "btn.submit"))
+    await creator.expect_edit()  # the card loses its buttons
     await expect(creator, lang, "reg.submitted")
 
     organizer = emulator.user(id=ORGANIZER_ID, first_name="Org")
@@ -62,6 +64,7 @@ async def test_ambassador_registers_and_is_rejected_with_reason(
     card = await creator.expect_message()
     assert t(lang, "btn.resubmit") in card.button_texts
     await creator.press(t(lang, "btn.resubmit"))
+    await creator.expect_edit()  # the card loses its buttons
     await expect(creator, lang, "reg.submitted")
     assert "✏️" not in (await organizer.expect_message()).text
 
@@ -70,6 +73,7 @@ async def test_pending_lists_waiting_registrations(emulator: Emulator) -> None:
     founder = emulator.user(id=7_100_000_002, first_name="Bình", language_code="vi")
     await register_startup(founder, "vi")
     await founder.press(t("vi", "btn.submit"))
+    await founder.expect_edit()  # the card loses its buttons
     await expect(founder, "vi", "reg.submitted")
     organizer = emulator.user(id=ORGANIZER_ID, first_name="Org")
     await organizer.expect_message()  # the live notification

@@ -144,4 +144,4 @@ async def test_descriptions_and_name(emu: Emulator, api: RawApi):
     assert await api.ok("getMyName", language_code="vi") == {"name": "In2spire"}
     assert await api.ok("getMyName") == {"name": "In2spire Test Bot"}
     status, body = await api("setMyShortDescription", short_description="x" * 121)
-    assert status == 400
+    assert (status, body["description"]) == (400, "Bad Request: bot short description is too long")

@@ -32,9 +32,11 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def limited(clock: FakeClock) -> AsyncIterator[tuple[Emulator, RawApi]]:
-    async with Emulator(rate_limits=RateLimits(), clock=clock) as emu:
-        async with aiohttp.ClientSession() as session:
-            yield emu, RawApi(session, emu)
+    async with (
+        Emulator(rate_limits=RateLimits(), clock=clock) as emu,
+        aiohttp.ClientSession() as session,
+    ):
+        yield emu, RawApi(session, emu)
 
 
 async def test_private_chat_burst_then_429_with_retry_after(

@@ -23,9 +23,9 @@ def keys_used_in_code() -> set[str]:
     for folder in ("bot", "handlers"):
         for path in (ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    if KEY_RE.match(node.value):
-                        found.add(node.value)
+                is_str = isinstance(node, ast.Constant) and isinstance(node.value, str)
+                if is_str and KEY_RE.match(node.value):
+                    found.add(node.value)
     return found
 
 
