@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.i18n import Translator, default_translator
+from bot.middlewares.commit_before_send import CommitBeforeSendMiddleware
 from bot.middlewares.context import UserContextMiddleware
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.delivery import (
@@ -28,6 +29,7 @@ from bot.middlewares.delivery import (
 )
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.logging import HandlerNameMiddleware, UpdateLogMiddleware
+from bot.response_types import KeepResponseTypesMiddleware
 from bot.telegram_retry import RetryAfterMiddleware
 from handlers import build_root_router
 from storage.fsm import SQLAlchemyStorage
@@ -35,6 +37,8 @@ from storage.fsm import SQLAlchemyStorage
 
 def create_bot(settings: Settings, *, token: str | None = None) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session.middleware(KeepResponseTypesMiddleware())
+    session.middleware(CommitBeforeSendMiddleware())
     session.middleware(RetryAfterMiddleware())
     return Bot(
         token=token or settings.bot_token,
@@ -63,6 +67,7 @@ def create_dispatcher(
     clock: Clock = system_clock,
     redis: Any = None,
     webhook: bool = False,
+    read_sessionmaker: async_sessionmaker[AsyncSession] | None = None,
 ) -> DispatcherParts:
     """Build the dispatcher with storage, middlewares (in order) and routers.
 
@@ -79,7 +84,7 @@ def create_dispatcher(
         storage = RedisStorage(redis, key_builder=key_builder)
         isolation = RedisEventIsolation(redis, key_builder=key_builder)
     else:
-        storage = SQLAlchemyStorage(sessionmaker)
+        storage = SQLAlchemyStorage(sessionmaker, read_sessionmaker=read_sessionmaker)
         isolation = SimpleEventIsolation()
 
     dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings)

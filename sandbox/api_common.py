@@ -23,7 +23,11 @@ class Described:
 
 def markup_param(p: Params, *, inline_only: bool = False) -> dict[str, Any] | None:
     markup = p.get("reply_markup")
-    return None if markup is None else normalize_markup(markup, inline_only=inline_only)
+    if markup is None:
+        return None
+    normalized = normalize_markup(markup, inline_only=inline_only)
+    # An inline keyboard without buttons is no keyboard at all, as on Telegram.
+    return None if normalized.get("inline_keyboard") == [] else normalized
 
 
 def reply_target(w: World, chat: ChatRecord, p: Params) -> SimMessage | None:

@@ -53,9 +53,13 @@ async def set_webhook(w: World, p: Params) -> Described:
         max_connections=min(max(p.get("max_connections", 40), 1), 100),
         ip_address=p.get("ip_address"),
     )
-    existed = w.delivery.webhook is not None
+    current = w.delivery.webhook
+    if current is not None and (current.url, current.secret_token) == (url, secret):
+        if p.get("drop_pending_updates"):
+            await w.delivery.set_webhook(hook, True)
+        return Described(True, "Webhook is already set")
     await w.delivery.set_webhook(hook, bool(p.get("drop_pending_updates")))
-    return Described(True, "Webhook was updated" if existed else "Webhook was set")
+    return Described(True, "Webhook was updated" if current else "Webhook was set")
 
 
 async def delete_webhook(w: World, p: Params) -> Described:

@@ -91,7 +91,12 @@ async def handle_method(request: web.Request) -> web.Response:
     method = METHODS_BY_LOWER.get(request.match_info["method"].lower())
     if method is None:
         return _json(404, NOT_FOUND.to_json())
-    raw = await read_raw_params(request)
+    try:
+        raw = await read_raw_params(request)
+    except web.HTTPRequestEntityTooLarge:
+        return _json(413, ApiError(413, "Request Entity Too Large").to_json())
+    except ValueError:
+        return _json(400, ApiError(400, "Bad Request: can't parse request body").to_json())
     status, body = await call_method(w, method, raw)
     return _json(status, body)
 

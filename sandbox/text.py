@@ -41,8 +41,8 @@ def format_text(
             raise bad_request(f"unsupported parse_mode {parse_mode!r}")
         try:
             text, found = parser(text, user_lookup)
-        except EntityParseError as e:
-            raise bad_request(f"can't parse entities: {e}") from None
+        except EntityParseError as error:
+            raise bad_request(f"can't parse entities: {error}") from None
     else:
         found = []
     for e in found:

@@ -1,10 +1,16 @@
 """Engine and session factories.
 
-SQLite gets WAL, a busy timeout and foreign keys, and its write transactions
-begin IMMEDIATE so a read-then-write in one update never fails with "database is
-locked" halfway through (the lock is taken up front and waits instead). Reads
-that run outside an update transaction use ``read_only_sessions`` which begins
-DEFERRED, so they do not queue behind writers (WAL lets them read concurrently).
+SQLite gets WAL, a busy timeout and foreign keys, and its transactions begin
+IMMEDIATE so a read-then-write in one update never fails with "database is
+locked" halfway through. SQLite admits one writer at a time, so the writing
+engine has a single connection: updates queue for it in asyncio, first come
+first served, instead of in SQLite's busy handler, whose sleeps grow to 100 ms
+and made p95 latency seconds under load (measured, docs/benchmarks.md). The
+update middleware commits before every Bot API call, so the connection is never
+held across the network. Reads outside an update (aiogram reading the FSM state
+before the update's transaction) go to a second, read-only engine with its own
+pool; they begin DEFERRED and, thanks to WAL, never wait for the writer.
+PostgreSQL uses one pool sized to the updates in flight.
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         database = sa_url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs.update(pool_size=pool_size, max_overflow=0, pool_timeout=60)
+        kwargs.update(pool_size=1, max_overflow=0, pool_timeout=120)
         engine = create_async_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
@@ -75,7 +81,11 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
 
-def read_only_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions for pure reads outside an update transaction (DEFERRED on SQLite)."""
-    ro_engine = engine.execution_options(sqlite_read_only=True)
-    return async_sessionmaker(ro_engine, expire_on_commit=False, autoflush=False)
+def create_read_engine(engine: AsyncEngine, *, pool_size: int = 10) -> AsyncEngine:
+    """The engine for reads outside an update: a separate read-only pool on SQLite,
+    the same engine on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    reader = create_async_engine(engine.url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
+    _configure_sqlite(reader)
+    return reader.execution_options(sqlite_read_only=True)

@@ -32,17 +32,23 @@ class SQLAlchemyStorage(BaseStorage):
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         key_builder: KeyBuilder | None = None,
+        *,
+        read_sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
+        #: For reads outside an update (aiogram reads the state before our
+        #: transaction opens): on SQLite these need not queue for the write lock.
+        self.read_sessionmaker = read_sessionmaker or sessionmaker
         self.key_builder = key_builder or DefaultKeyBuilder(with_bot_id=True)
 
     @asynccontextmanager
-    async def _session(self) -> AsyncIterator[AsyncSession]:
+    async def _session(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         session = current_session.get()
         if session is not None:
             yield session
             return
-        async with self.sessionmaker() as own, own.begin():
+        maker = self.sessionmaker if write else self.read_sessionmaker
+        async with maker() as own, own.begin():
             yield own
 
     async def _load(self, session: AsyncSession, key: StorageKey) -> FsmRecord | None:
@@ -74,7 +80,7 @@ class SQLAlchemyStorage(BaseStorage):
         await self._save(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session() as session:
+        async with self._session(write=False) as session:
             row = await self._load(session, key)
             return row.state if row else None
 
@@ -82,7 +88,7 @@ class SQLAlchemyStorage(BaseStorage):
         await self._save(key, data=copy.deepcopy(dict(data)))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session() as session:
+        async with self._session(write=False) as session:
             row = await self._load(session, key)
             return copy.deepcopy(dict(row.data or {})) if row else {}
 

@@ -4,6 +4,7 @@ language) or from the taxonomy/province labels; callback data from ``callbacks``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -52,27 +53,44 @@ def role_kb(t: T) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def _options(
-    kb: InlineKeyboardBuilder,
-    field: FormField,
-    items: Iterable[tuple[str, str]],
-    selected: Sequence[str],
-    action: str,
-) -> None:
-    for code, text in items:
-        mark = CHECK if code in selected else ""
-        kb.button(
-            text=mark + text, callback_data=FormCB(action=action, field=field.name, value=code)
+def _rows(buttons: list[InlineKeyboardButton], columns: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
+
+
+def taxonomy_items(kind: str, items: Iterable[Item], lang: str) -> tuple[tuple[str, str], ...]:
+    return tuple((i.code, label(kind, i.code, lang)) for i in items)
+
+
+@lru_cache(maxsize=2048)
+def _choice_markup(
+    field_name: str,
+    items: tuple[tuple[str, str], ...],
+    selected: frozenset[str],
+    multi: bool,
+    columns: int,
+    done_text: str,
+) -> InlineKeyboardMarkup:
+    """Built once per (question, language, selection): these keyboards are big (34
+    provinces) and pydantic objects are not free, so they are cached; they are
+    never mutated after construction."""
+    action = "toggle" if multi else "pick"
+    buttons = [
+        InlineKeyboardButton(
+            text=(CHECK if code in selected else "") + text,
+            callback_data=FormCB(action=action, field=field_name, value=code).pack(),
         )
-
-
-def taxonomy_items(kind: str, items: Iterable[Item], lang: str) -> list[tuple[str, str]]:
-    return [(i.code, label(kind, i.code, lang)) for i in items]
+        for code, text in items
+    ]
+    rows = _rows(buttons, columns)
+    if multi:
+        done = FormCB(action="done", field=field_name).pack()
+        rows.append([InlineKeyboardButton(text=done_text, callback_data=done)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def choice_kb(
     field: FormField,
-    items: list[tuple[str, str]],
+    items: Sequence[tuple[str, str]],
     *,
     selected: Sequence[str],
     multi: bool,
@@ -80,22 +98,16 @@ def choice_kb(
     columns: int = 2,
 ) -> InlineKeyboardMarkup:
     """Single choice (tap = answer) or multi choice (tap = toggle, then Done)."""
-    kb = InlineKeyboardBuilder()
-    _options(kb, field, items, selected, "toggle" if multi else "pick")
-    kb.adjust(columns)
-    if multi:
-        kb.row(
-            InlineKeyboardButton(
-                text=t("btn.done"), callback_data=FormCB(action="done", field=field.name).pack()
-            )
-        )
-    return kb.as_markup()
+    return _choice_markup(
+        field.name, tuple(items), frozenset(selected), multi, columns, t("btn.done")
+    )
 
 
-def province_items(lang: str, *, nationwide: bool) -> list[tuple[str, str]]:
-    items = [(p.code, p.label(lang)) for p in all_provinces()]
+@lru_cache(maxsize=8)
+def province_items(lang: str, *, nationwide: bool) -> tuple[tuple[str, str], ...]:
+    items = tuple((p.code, p.label(lang)) for p in all_provinces())
     if nationwide:
-        items.insert(0, (NATIONWIDE, region_label(NATIONWIDE, lang)))
+        return ((NATIONWIDE, region_label(NATIONWIDE, lang)), *items)
     return items
 
 
@@ -117,7 +129,7 @@ def skip_kb(field: FormField, t: T) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def platforms_kb(items: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+def platforms_kb(items: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for code, text in items:
         kb.button(text=text, callback_data=ChannelCB(action="platform", value=code))

@@ -337,3 +337,16 @@ async def test_group_admin_methods(emu: Emulator, api: RawApi):
     assert (await api.ok("getChatMember", chat_id=group.id, user_id=2))["status"] == "kicked"
     assert await api.ok("leaveChat", chat_id=group.id)
     assert group.bot_status == "left"
+
+
+async def test_empty_inline_keyboard_is_no_keyboard(emu: Emulator, api: RawApi):
+    emu.user(1, "A")
+    sent = await api.ok("sendMessage", chat_id=1, text="x", reply_markup={"inline_keyboard": []})
+    assert "reply_markup" not in sent
+    status, body = await api(
+        "editMessageReplyMarkup",
+        chat_id=1,
+        message_id=sent["message_id"],
+        reply_markup={"inline_keyboard": [[]]},
+    )
+    assert (status, body["description"]) == (400, NOT_MODIFIED)

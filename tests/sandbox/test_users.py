@@ -232,3 +232,30 @@ async def test_blocked_user_cannot_send_and_group_ids(emu: Emulator):
     basic = emu.group("B", type="group")
     assert -1000000000000 < basic.id < 0
     assert emu.user(1, "other name") is user
+
+
+async def test_reply_keyboard_tap_and_user_edit(emu: Emulator, api: RawApi, bot: Bot):
+    user = emu.user(1001, "Lan")
+    markup = {
+        "keyboard": [[{"text": "📱 Share phone", "request_contact": True}], ["Skip"]],
+        "resize_keyboard": True,
+        "one_time_keyboard": True,
+    }
+    await api.ok("sendMessage", chat_id=1001, text="Your phone?", reply_markup=markup)
+    sent = await user.expect_message(timeout=1)
+    assert sent.reply_keyboard == [["📱 Share phone"], ["Skip"]]
+    assert user.reply_keyboard() == [["📱 Share phone"], ["Skip"]]
+    shared = await user.tap("Share phone", phone_number="+84901234567")
+    assert shared.contact == {
+        "phone_number": "+84901234567",
+        "first_name": "Lan",
+        "user_id": 1001,
+    }
+    skipped = await user.tap("Skip")
+    await user.edit(skipped, "Skip it")
+    await api.ok("sendMessage", chat_id=1001, text="ok", reply_markup={"remove_keyboard": True})
+    assert user.reply_keyboard() == []
+    with pytest.raises(AssertionError, match="no unique reply keyboard button"):
+        await user.tap("Skip")
+    kinds = [u.event_type for u in await fetch(bot)]
+    assert kinds == ["message", "message", "edited_message"]
