@@ -39,6 +39,8 @@ from storage.migrate import upgrade  # noqa: E402
 TOKEN = "123456:BENCHMARK-token"
 LOG_DIR = Path(tempfile.gettempdir()) / "in2spire-bench"
 LOG_DIR.mkdir(exist_ok=True)
+#: BENCH_PROFILE=1 samples the bot with py-spy (pip install py-spy) into LOG_DIR.
+PROFILE = bool(os.environ.get("BENCH_PROFILE"))
 T = default_translator("vi")
 
 
@@ -153,6 +155,13 @@ async def run_phase(
         ]
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_rss(proc.pid, result, stop))
+        spy = None
+        if PROFILE:
+            spy = subprocess.Popen(  # noqa: ASYNC220
+                ["py-spy", "record", "--nonblocking", "-r", "100", "-f", "raw", "-o",
+                 str(LOG_DIR / f"{name.replace(' ', '_')}.spy"), "--pid", str(proc.pid)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
         start = time.perf_counter()
         outcomes = await asyncio.gather(*(body(u, result) for u in people), return_exceptions=True)
         result.wall = time.perf_counter() - start
@@ -163,6 +172,9 @@ async def run_phase(
                 break
         stop.set()
         await sampler
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(timeout=30)
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

@@ -97,7 +97,7 @@ def create_dispatcher(
         dp.update.outer_middleware(DeduplicateMiddleware(seen))
         dp.update.outer_middleware(ConcurrencyLimitMiddleware(settings.max_concurrent_updates))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, settings, clock))
-    dp.update.outer_middleware(UserContextMiddleware(translator))
+    dp.update.outer_middleware(UserContextMiddleware(translator, read_sessionmaker or sessionmaker))
     for name, observer in dp.observers.items():
         if name not in ("update", "error"):
             observer.middleware(HandlerNameMiddleware())

@@ -3,7 +3,14 @@
 Inside an update the storage uses the update's session (``current_session``):
 state, data and the domain writes of that update commit or roll back together,
 and on SQLite no second connection has to wait for the first one's write lock.
-Outside an update (tests, maintenance) it opens a short transaction of its own.
+Outside an update (aiogram reads the state before the update's transaction
+opens; tests; maintenance) it uses a short transaction of its own.
+
+Each key is read at most once per update: aiogram's read before the transaction
+is remembered for the rest of the update (``_prefetched``), and within a session
+the current value is cached in ``session.info``. Both are safe because updates
+of one person run one at a time (event isolation), so nobody else writes that
+key meanwhile.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import copy
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -21,10 +29,18 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.clock import system_clock
 from storage.db import current_session
 from storage.models import FsmRecord
+
+#: (state, data), or None when no row exists.
+Record = tuple[str | None, dict[str, Any]] | None
+
+_prefetched: ContextVar[dict[str, Record] | None] = ContextVar("fsm_prefetched", default=None)
+_CACHE = "fsm_cache"
 
 
 class SQLAlchemyStorage(BaseStorage):
@@ -36,61 +52,90 @@ class SQLAlchemyStorage(BaseStorage):
         read_sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
-        #: For reads outside an update (aiogram reads the state before our
-        #: transaction opens): on SQLite these need not queue for the write lock.
+        #: For reads outside an update: on SQLite these need not queue for the writer.
         self.read_sessionmaker = read_sessionmaker or sessionmaker
         self.key_builder = key_builder or DefaultKeyBuilder(with_bot_id=True)
 
     @asynccontextmanager
-    async def _session(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
+    async def _session(self, *, write: bool) -> AsyncIterator[tuple[AsyncSession, bool]]:
+        """The update's session if there is one (True), else a short own transaction."""
         session = current_session.get()
         if session is not None:
-            yield session
+            yield session, True
             return
         maker = self.sessionmaker if write else self.read_sessionmaker
         async with maker() as own, own.begin():
-            yield own
+            yield own, False
 
-    async def _load(self, session: AsyncSession, key: StorageKey) -> FsmRecord | None:
-        return await session.get(FsmRecord, self.key_builder.build(key))
+    async def _select(self, session: AsyncSession, key: str) -> Record:
+        row = (
+            await session.execute(
+                select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key)
+            )
+        ).first()
+        return (row.state, dict(row.data or {})) if row is not None else None
 
-    async def _save(
+    async def _read(self, session: AsyncSession, in_update: bool, key: str) -> Record:
+        if not in_update:
+            record = await self._select(session, key)
+            stash = _prefetched.get()
+            if stash is None:
+                stash = {}
+                _prefetched.set(stash)
+            stash[key] = record
+            return record
+        cache: dict[str, Record] = session.info.setdefault(_CACHE, {})
+        if key not in cache:
+            stash = _prefetched.get()
+            if stash is not None and key in stash:
+                cache[key] = stash.pop(key)
+            else:
+                cache[key] = await self._select(session, key)
+        return cache[key]
+
+    async def _write(
         self, key: StorageKey, *, state: str | type[Any] | None = ..., data: Any = ...
     ) -> None:
-        async with self._session() as session:
-            row = await self._load(session, key)
-            new_state = (row.state if row else None) if state is ... else state
-            new_data = (dict(row.data or {}) if row else {}) if data is ... else dict(data)
-            if new_state is None and not new_data:
-                if row is not None:
-                    await session.delete(row)
-                    await session.flush()
+        built = self.key_builder.build(key)
+        async with self._session(write=True) as (session, in_update):
+            current = await self._read(session, in_update, built)
+            old_state, old_data = current if current is not None else (None, {})
+            new_state = old_state if state is ... else state
+            new_data = old_data if data is ... else copy.deepcopy(dict(data))
+            if current is not None and (new_state, new_data) == (old_state, old_data):
                 return
-            if row is None:
-                session.add(
-                    FsmRecord(key=self.key_builder.build(key), state=new_state, data=new_data)
-                )
+            if new_state is None and not new_data:
+                if current is not None:
+                    await session.execute(delete(FsmRecord).where(FsmRecord.key == built))
+                new: Record = None
             else:
-                row.state = new_state
-                row.data = new_data
-            await session.flush()
+                values = {"state": new_state, "data": new_data, "updated_at": system_clock()}
+                if current is None:
+                    await session.execute(insert(FsmRecord).values(key=built, **values))
+                else:
+                    await session.execute(
+                        update(FsmRecord).where(FsmRecord.key == built).values(**values)
+                    )
+                new = (new_state, new_data)
+            if in_update:
+                session.info.setdefault(_CACHE, {})[built] = new
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        await self._save(key, state=value)
+        await self._write(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session(write=False) as session:
-            row = await self._load(session, key)
-            return row.state if row else None
+        async with self._session(write=False) as (session, in_update):
+            record = await self._read(session, in_update, self.key_builder.build(key))
+        return record[0] if record is not None else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._save(key, data=copy.deepcopy(dict(data)))
+        await self._write(key, data=data)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session(write=False) as session:
-            row = await self._load(session, key)
-            return copy.deepcopy(dict(row.data or {})) if row else {}
+        async with self._session(write=False) as (session, in_update):
+            record = await self._read(session, in_update, self.key_builder.build(key))
+        return copy.deepcopy(record[1]) if record is not None else {}
 
     async def close(self) -> None:
         """The engine is owned and disposed by the application, not by the storage."""

@@ -8,16 +8,26 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, User
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translator
 from bot.services import Services
+from storage.repositories.users import UserRepo
 
 
 class UserContextMiddleware(BaseMiddleware):
-    """Sets ``user`` (UserDTO or None before consent), ``lang``, ``t``, ``is_organizer``."""
+    """Sets ``user`` (UserDTO or None before consent), ``lang``, ``t``, ``is_organizer``.
 
-    def __init__(self, translator: Translator) -> None:
+    The lookup runs on a read-only session, outside the update's transaction: on
+    SQLite that keeps it off the single writer connection (docs/benchmarks.md).
+    It is still current, because one person's updates run one at a time.
+    """
+
+    def __init__(
+        self, translator: Translator, read_sessionmaker: async_sessionmaker[AsyncSession]
+    ) -> None:
         self.translator = translator
+        self.read_sessionmaker = read_sessionmaker
 
     async def __call__(
         self,
@@ -31,12 +41,13 @@ class UserContextMiddleware(BaseMiddleware):
         lang = self.translator.default
         is_organizer = False
         if tg_user is not None and not tg_user.is_bot:
-            user = await services.users.get(tg_user.id)
+            async with self.read_sessionmaker() as session:
+                user, invited = await UserRepo(session).with_organizer_flag(tg_user.id)
             if user is not None:
                 lang = user.language
             else:
                 lang = await self._pre_consent_language(data, tg_user)
-            is_organizer = await services.organizers.is_organizer(tg_user.id)
+            is_organizer = invited or services.organizers.is_configured(tg_user.id)
         data["user"] = user
         data["lang"] = lang
         data["t"] = self.translator.bind(lang)

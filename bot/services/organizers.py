@@ -34,6 +34,9 @@ class OrganizerService:
         self.configured = frozenset(configured)
         self.invite_ttl = timedelta(hours=invite_ttl_hours)
 
+    def is_configured(self, user_id: int) -> bool:
+        return user_id in self.configured
+
     async def is_organizer(self, user_id: int) -> bool:
         return user_id in self.configured or await self.repos.organizers.is_organizer(user_id)
 

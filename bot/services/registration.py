@@ -7,7 +7,7 @@ unanswered field (``forms.next_field``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot import validators
@@ -80,14 +80,17 @@ class RegistrationService:
         return await self._repo(role).create_draft(user_id)
 
     async def _save(
-        self, user_id: int, role: str, field: FormField, values: dict[str, Any]
+        self, before: Profile, role: str, field: FormField, values: dict[str, Any]
     ) -> SaveResult:
-        before = await self.get(user_id, role)
-        if field.name in before.skipped and field.name in values:
+        """Write ``values`` and hand back the profile as it now is (without re-reading it)."""
+        if field.name in before.skipped and values.get(field.name) is not None:
             values = {**values, "skipped": [s for s in before.skipped if s != field.name]}
         await self._repo(role).update_fields(before.id, values)
         back = await self._maybe_back_to_review(role, before, field)
-        return SaveResult(await self.get(user_id, role), back)
+        changes = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        if back:
+            changes["status"] = "pending"
+        return SaveResult(replace(before, **changes), back)
 
     async def _maybe_back_to_review(self, role: str, before: Profile, field: FormField) -> bool:
         if before.status != "approved" or not field.review:
@@ -111,22 +114,22 @@ class RegistrationService:
     async def answer_text(self, user_id: int, role: str, field_name: str, text: str) -> SaveResult:
         field = get_field(role, field_name)
         value = parse_text_answer(field, text)
+        profile = await self.get(user_id, role)
         if field.kind is Kind.REGIONS:
-            profile = await self.get(user_id, role)
             current = list(getattr(profile, field.name))
             if value not in current:
                 current = [c for c in current if c != NATIONWIDE] + [value]
-            return await self._save(user_id, role, field, {field.name: current})
-        return await self._save(user_id, role, field, {field.name: value})
+            return await self._save(profile, role, field, {field.name: current})
+        return await self._save(profile, role, field, {field.name: value})
 
     async def pick(self, user_id: int, role: str, field_name: str, code: str) -> SaveResult:
         """A single-choice button (stage, province)."""
         field = get_field(role, field_name)
-        if field.kind is Kind.SINGLE and field.taxonomy and is_valid(field.taxonomy, code):
-            return await self._save(user_id, role, field, {field.name: code})
-        if field.kind is Kind.PROVINCE and get_province(code) is not None:
-            return await self._save(user_id, role, field, {field.name: code})
-        raise InvalidInput("error.stale_button")
+        valid_single = field.kind is Kind.SINGLE and is_valid(field.taxonomy or "", code)
+        valid_province = field.kind is Kind.PROVINCE and get_province(code) is not None
+        if not (valid_single or valid_province):
+            raise InvalidInput("error.stale_button")
+        return await self._save(await self.get(user_id, role), role, field, {field.name: code})
 
     async def toggle(self, user_id: int, role: str, field_name: str, code: str) -> SaveResult:
         """Flip one item of a multi-select (sectors, needs, topics, regions, languages)."""
@@ -149,7 +152,7 @@ class RegistrationService:
             current = [NATIONWIDE]
         else:
             current = [c for c in current if c != NATIONWIDE] + [code]
-        return await self._save(user_id, role, field, {field.name: current})
+        return await self._save(profile, role, field, {field.name: current})
 
     async def finish_multi(self, user_id: int, role: str, field_name: str) -> Profile:
         field = get_field(role, field_name)
@@ -164,7 +167,7 @@ class RegistrationService:
         if not can_skip(profile, field):
             raise InvalidInput("error.cannot_skip")
         skipped = sorted({*profile.skipped, field.name})
-        return await self._save(user_id, role, field, {field.name: None, "skipped": skipped})
+        return await self._save(profile, role, field, {field.name: None, "skipped": skipped})
 
     # --- ambassador channels -------------------------------------------------
 

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import UserDTO
-from storage.models import User
+from storage.models import Organizer, User
 
 
 def _dto(row: User) -> UserDTO:
@@ -28,6 +28,14 @@ class UserRepo:
     async def get(self, user_id: int) -> UserDTO | None:
         row = await self.session.get(User, user_id)
         return _dto(row) if row else None
+
+    async def with_organizer_flag(self, user_id: int) -> tuple[UserDTO | None, bool]:
+        """The person and whether they are an invited organizer, in one query when registered."""
+        invited = select(Organizer.user_id).where(Organizer.user_id == user_id).exists()
+        row = (await self.session.execute(select(User, invited).where(User.id == user_id))).first()
+        if row is not None:
+            return _dto(row[0]), bool(row[1])
+        return None, bool((await self.session.execute(select(invited))).scalar())
 
     async def languages(self, user_ids: list[int]) -> dict[int, str]:
         if not user_ids:

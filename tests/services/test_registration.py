@@ -190,3 +190,16 @@ async def test_invites_are_one_time(services: Services, clock: FakeClock) -> Non
     assert (await orgs.redeem(invite.payload, 5678)).value == "invalid"
     assert not await orgs.is_organizer(5678)
     assert 1234 in await orgs.all_ids()
+
+
+async def test_skipping_twice_stays_skipped_and_answering_unskips(services: Services) -> None:
+    reg = services.registration
+    await reg.begin(UID, "startup")
+    await reg.skip(UID, "startup", "website")
+    result = await reg.skip(UID, "startup", "website")
+    assert "website" in result.profile.skipped
+    result = await reg.answer_text(UID, "startup", "website", "example.vn")
+    assert "website" not in result.profile.skipped
+    assert result.profile.website == "https://example.vn"
+    stored = await reg.get(UID, "startup")
+    assert stored == result.profile  # the returned profile is what the database holds
