@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -37,6 +38,7 @@ from sandbox import Emulator, RateLimits, SimUser  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 
 TOKEN = "123456:BENCHMARK-token"
+STEPS = 17
 LOG_DIR = Path(tempfile.gettempdir()) / "in2spire-bench"
 LOG_DIR.mkdir(exist_ok=True)
 #: BENCH_PROFILE=1 samples the bot with py-spy (pip install py-spy) into LOG_DIR.
@@ -51,6 +53,7 @@ class Result:
     wall: float = 0.0
     peak_rss: int = 0
     failures: int = 0
+    cpu_seconds: float = 0.0
 
     @property
     def updates(self) -> int:
@@ -60,6 +63,11 @@ class Result:
     def rate(self) -> float:
         return self.updates / self.wall if self.wall else 0.0
 
+    @property
+    def cpu_ms_per_update(self) -> float:
+        """The bot process's CPU time (all threads) per update handled."""
+        return self.cpu_seconds * 1000 / self.updates if self.updates else float("nan")
+
     def pct(self, p: float) -> float:
         if not self.latencies:
             return float("nan")
@@ -68,9 +76,9 @@ class Result:
 
     def row(self) -> str:
         return (
-            f"{self.name:<14} {self.updates:>7} {self.rate:>9.1f} {self.pct(50):>8.1f} "
+            f"{self.name:<24} {self.updates:>7} {self.rate:>9.1f} {self.pct(50):>8.1f} "
             f"{self.pct(95):>8.1f} {self.pct(99):>8.1f} {self.peak_rss / 2**20:>8.1f} "
-            f"{self.failures:>5}"
+            f"{self.cpu_ms_per_update:>8.2f} {self.failures:>5}"
         )
 
 
@@ -83,7 +91,19 @@ async def timed(
     result.latencies.append(time.perf_counter() - start)
 
 
-async def registration(user: SimUser, result: Result) -> None:
+class Pace:
+    """Think time between a person's steps: none (saturation) or human-like (paced)."""
+
+    def __init__(self, low: float, high: float, seed: int) -> None:
+        self.low, self.high = low, high
+        self.rng = random.Random(seed)
+
+    async def think(self) -> None:
+        if self.high > 0:
+            await asyncio.sleep(self.rng.uniform(self.low, self.high))
+
+
+async def registration(user: SimUser, result: Result, pace: Pace) -> None:
     """The startup conversation, one step = one update; waits for each reply."""
     msg = user.expect_message
     edit = user.expect_edit
@@ -113,12 +133,14 @@ async def registration(user: SimUser, result: Result) -> None:
         (lambda: user.press(tx("btn.submit")), msg),
     ]
     for action, reply in steps:
+        await pace.think()
         user.drain()
         await timed(result, action(), reply)
 
 
-async def echo(user: SimUser, result: Result, count: int) -> None:
+async def echo(user: SimUser, result: Result, count: int, pace: Pace) -> None:
     for n in range(count):
+        await pace.think()
         user.drain()
         await timed(result, user.send(f"echo {n}"), user.expect_message)
 
@@ -155,16 +177,33 @@ async def run_phase(
         ]
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_rss(proc.pid, result, stop))
+        cpu_before = psutil.Process(proc.pid).cpu_times()
         spy = None
         if PROFILE:
             spy = subprocess.Popen(  # noqa: ASYNC220
-                ["py-spy", "record", "--nonblocking", "-r", "100", "-f", "raw", "-o",
-                 str(LOG_DIR / f"{name.replace(' ', '_')}.spy"), "--pid", str(proc.pid)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    "py-spy",
+                    "record",
+                    "--nonblocking",
+                    "-r",
+                    "100",
+                    "-f",
+                    "raw",
+                    "-o",
+                    str(LOG_DIR / f"{name.replace(' ', '_')}.spy"),
+                    "--pid",
+                    str(proc.pid),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
         start = time.perf_counter()
         outcomes = await asyncio.gather(*(body(u, result) for u in people), return_exceptions=True)
         result.wall = time.perf_counter() - start
+        cpu_after = psutil.Process(proc.pid).cpu_times()
+        result.cpu_seconds = (cpu_after.user + cpu_after.system) - (
+            cpu_before.user + cpu_before.system
+        )
         result.failures = sum(1 for o in outcomes if isinstance(o, BaseException))
         for o in outcomes:
             if isinstance(o, BaseException):
@@ -185,63 +224,87 @@ async def run_phase(
     return result
 
 
-async def main(users: int, database_url: str | None, concurrency: int) -> None:
-    steps = 17
-    async with Emulator(token=TOKEN, bot_username="bench_bot", rate_limits=RateLimits.off()) as emu:
-        base_env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        echo_res = await run_phase(
+async def compare(
+    emu: Emulator, users: int, database_url: str | None, concurrency: int, pace: Pace, tag: str
+) -> tuple[Result, Result]:
+    """Echo floor and registration, same users and steps, one after the other."""
+    base_env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    echo_res = await run_phase(
+        emu,
+        f"echo {tag}",
+        [
+            sys.executable,
+            "benchmarks/echo_bot.py",
+            "--api",
+            emu.base_url,
+            "--token",
+            TOKEN,
+            "--concurrency",
+            str(concurrency),
+        ],
+        base_env,
+        users,
+        10_000_000 + (0 if tag == "saturated" else 1_000_000),
+        lambda u, r: echo(u, r, STEPS, pace),
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        url = database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
+        if database_url and database_url.startswith("postgresql"):
+            from tests.conftest import reset_postgres
+
+            await reset_postgres(database_url)
+        await upgrade(url)
+        env = {
+            **base_env,
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE": emu.base_url,
+            "DATABASE_URL": url,
+            "ORGANIZER_IDS": "1",
+            "LOG_LEVEL": "INFO",
+            "MAX_CONCURRENT_UPDATES": str(concurrency),
+            "REDIS_URL": "",
+            "WEBHOOK_URL": "",
+        }
+        bot_res = await run_phase(
             emu,
-            "echo floor",
-            [
-                sys.executable,
-                "benchmarks/echo_bot.py",
-                "--api",
-                emu.base_url,
-                "--token",
-                TOKEN,
-                "--concurrency",
-                str(concurrency),
-            ],
-            base_env,
+            f"registration {tag}",
+            [sys.executable, "-m", "bot"],
+            env,
             users,
-            10_000_000,
-            lambda u, r: echo(u, r, steps),
+            20_000_000 + (0 if tag == "saturated" else 1_000_000),
+            lambda u, r: registration(u, r, pace),
         )
-        with tempfile.TemporaryDirectory() as tmp:
-            url = database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
-            await upgrade(url)
-            env = {
-                **base_env,
-                "BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_BASE": emu.base_url,
-                "DATABASE_URL": url,
-                "ORGANIZER_IDS": "1",
-                "LOG_LEVEL": "INFO",
-                "MAX_CONCURRENT_UPDATES": str(concurrency),
-                "REDIS_URL": "",
-                "WEBHOOK_URL": "",
-            }
-            bot_res = await run_phase(
-                emu,
-                "registration",
-                [sys.executable, "-m", "bot"],
-                env,
-                users,
-                20_000_000,
-                registration,
-            )
+    return echo_res, bot_res
+
+
+HEADER = (
+    f"{'phase':<24} {'updates':>7} {'upd/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+    f"{'RSS MiB':>8} {'CPU ms/u':>8} {'fail':>5}"
+)
+
+
+async def main(
+    users: int, database_url: str | None, concurrency: int, think: tuple[float, float]
+) -> None:
+    db = "SQLite" if not database_url else database_url.split("://")[0]
+    async with Emulator(token=TOKEN, bot_username="bench_bot", rate_limits=RateLimits.off()) as emu:
+        sat_echo, sat_bot = await compare(
+            emu, users, database_url, concurrency, Pace(0, 0, 1), "saturated"
+        )
+        paced_echo, paced_bot = await compare(
+            emu, users, database_url, concurrency, Pace(think[0], think[1], 2), "paced"
+        )
     print(
-        f"\n{users} concurrent users, {steps} updates each, rate limits off, "
-        f"database: {'SQLite' if not database_url else database_url.split('://')[0]}"
+        f"\n{users} concurrent users x {STEPS} updates (the whole startup registration), "
+        f"rate limits off, database: {db}, MAX_CONCURRENT_UPDATES={concurrency}"
     )
-    print(
-        f"{'phase':<14} {'updates':>7} {'upd/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'RSS MiB':>8} {'fail':>5}"
-    )
-    print(echo_res.row())
-    print(bot_res.row())
+    print(HEADER)
+    for res in (sat_echo, sat_bot, paced_echo, paced_bot):
+        print(res.row())
+    ratio = sat_bot.rate / sat_echo.rate
+    print(f"saturated throughput ratio (registration / echo floor): {ratio:.0%}")
+    print(f"paced: think time {think[0]}-{think[1]} s between a person's steps")
     print(f"bot logs: {LOG_DIR}")
-    print(f"throughput ratio (registration / echo floor): {bot_res.rate / echo_res.rate:.0%}")
 
 
 if __name__ == "__main__":
@@ -251,5 +314,13 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--concurrency", type=int, default=64, help="MAX_CONCURRENT_UPDATES")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(1.0, 5.0),
+        metavar=("MIN", "MAX"),
+        help="paced phase: seconds a person takes between steps (uniform)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.database_url, args.concurrency))
+    asyncio.run(main(args.users, args.database_url, args.concurrency, tuple(args.think)))

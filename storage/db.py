@@ -47,7 +47,10 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         database = sa_url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs.update(pool_size=1, max_overflow=0, pool_timeout=120)
+        # The Session always ends its transaction before returning a connection,
+        # so the pool's own ROLLBACK on return would only be one more thread hop
+        # on the single writer connection.
+        kwargs.update(pool_size=1, max_overflow=0, pool_timeout=120, pool_reset_on_return=None)
         engine = create_async_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
@@ -86,6 +89,12 @@ def create_read_engine(engine: AsyncEngine, *, pool_size: int = 10) -> AsyncEngi
     the same engine on PostgreSQL."""
     if engine.dialect.name != "sqlite":
         return engine
-    reader = create_async_engine(engine.url, pool_size=pool_size, max_overflow=0, pool_timeout=60)
+    reader = create_async_engine(
+        engine.url,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=60,
+        pool_reset_on_return=None,
+    )
     _configure_sqlite(reader)
     return reader.execution_options(sqlite_read_only=True)

@@ -85,3 +85,35 @@ async def test_bot_waits_out_flood_control(
         assert flood > 0, "the strict limits should have produced at least one 429"
     finally:
         await runner.stop()
+
+
+async def test_unexpected_error_is_answered_logged_and_rolled_back(
+    emulator: Emulator,
+    running_bot: RunningBot,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.services.registration import RegistrationService
+
+    u = emulator.user(id=7_900_000_004, first_name="Zung", language_code="en")
+    await onboard(u, "en", "startup")
+    await expect(u, "en", "ask.company_name")
+
+    original = RegistrationService.answer_text
+
+    async def broken(self: RegistrationService, *args: object, **kwargs: object) -> object:
+        await original(self, *args, **kwargs)  # the write happens, then something breaks
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(RegistrationService, "answer_text", broken)
+    with caplog.at_level(logging.ERROR, logger="handlers.errors"):
+        await u.send("Half Saved Co")
+        await expect(u, "en", "error.internal")
+    assert any("disk on fire" in (r.exc_text or str(r.exc_info)) for r in caplog.records)
+    async with running_bot.engine.connect() as conn:
+        names = (await conn.execute(select(Startup.company_name))).scalars().all()
+    assert names == [None]  # rolled back
+
+    monkeypatch.setattr(RegistrationService, "answer_text", original)
+    await u.send("Whole Co")
+    await expect(u, "en", "ask.sectors")  # same step, nothing lost
