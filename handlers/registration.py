@@ -225,6 +225,7 @@ async def on_text_answer(
         await message.answer(error_message(t, lang, exc))
         return
     if field.kind is Kind.REGIONS:
+        assert isinstance(result.profile, AmbassadorDTO)
         regions = ", ".join(region_label(c, lang) for c in result.profile.regions)
         await message.answer(
             t("reg.regions_now", regions=regions),

@@ -93,15 +93,14 @@ class SQLAlchemyStorage(BaseStorage):
                 cache[key] = await self._select(session, key)
         return cache[key]
 
-    async def _write(
-        self, key: StorageKey, *, state: str | type[Any] | None = ..., data: Any = ...
-    ) -> None:
+    async def _write(self, key: StorageKey, *, state: Any = ..., data: Any = ...) -> None:
+        """Change state and/or data (``...`` keeps it); unchanged values are not written."""
         built = self.key_builder.build(key)
         async with self._session(write=True) as (session, in_update):
             current = await self._read(session, in_update, built)
             old_state, old_data = current if current is not None else (None, {})
-            new_state = old_state if state is ... else state
-            new_data = old_data if data is ... else copy.deepcopy(dict(data))
+            new_state: str | None = old_state if state is ... else state
+            new_data: dict[str, Any] = old_data if data is ... else copy.deepcopy(dict(data))
             if current is not None and (new_state, new_data) == (old_state, old_data):
                 return
             if new_state is None and not new_data:

@@ -90,7 +90,7 @@ class RegistrationService:
         changes = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
         if back:
             changes["status"] = "pending"
-        return SaveResult(replace(before, **changes), back)
+        return SaveResult(replace(before, **changes), back)  # type: ignore[arg-type]
 
     async def _maybe_back_to_review(self, role: str, before: Profile, field: FormField) -> bool:
         if before.status != "approved" or not field.review:

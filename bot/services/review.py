@@ -9,6 +9,7 @@ from bot.clock import Clock
 from bot.errors import Conflict, NotFound
 from bot.services.forms import Profile
 from storage.repositories import Repositories
+from storage.repositories.profiles import AmbassadorRepo, StartupRepo
 
 REASON_MAX = 500
 
@@ -33,7 +34,7 @@ class ReviewService:
         self.repos = repos
         self.clock = clock
 
-    def _repo(self, role: str):  # type: ignore[no-untyped-def]
+    def _repo(self, role: str) -> StartupRepo | AmbassadorRepo:
         return self.repos.startups if role == "startup" else self.repos.ambassadors
 
     async def get(self, role: str, profile_id: int) -> PendingItem:

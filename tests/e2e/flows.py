@@ -75,18 +75,11 @@ async def register_startup(user: SimUser, lang: str) -> SimMessage:
     await user.press(label("stages", "mvp", lang))
     await user.expect_edit()
     await expect(user, lang, "ask.province")
-    await user.send(STARTUP_ANSWERS["province_typed"])
-    await expect(user, lang, "ask.website")
-    await user.send(STARTUP_ANSWERS["website"])
-    await expect(user, lang, "ask.description")
-    await user.send(STARTUP_ANSWERS["description"])
-    await expect(user, lang, "ask.contact_name")
-    await user.send(STARTUP_ANSWERS["contact_name"])
-    await expect(user, lang, "ask.phone")
-    await user.send(STARTUP_ANSWERS["phone"])
-    await expect(user, lang, "ask.email")
-    await user.send(STARTUP_ANSWERS["email"])
-    await expect(user, lang, "ask.needs")
+    typed = ["province_typed", "website", "description", "contact_name", "phone", "email"]
+    following = ["ask.website", "ask.description", "ask.contact_name", "ask.phone", "ask.email"]
+    for answer, next_question in zip(typed, [*following, "ask.needs"], strict=True):
+        await user.send(STARTUP_ANSWERS[answer])
+        await expect(user, lang, next_question)
     await toggle_and_done(user, lang, "needs", ["funding", "media"])
     await expect(user, lang, "reg.review_and_submit")
     card = await user.expect_message()
@@ -144,3 +137,10 @@ async def register_ambassador(user: SimUser, lang: str) -> SimMessage:
     assert "12.500" in card.text or "12,500" in card.text
     assert "tiktok.com/@lan.review" in card.text
     return card
+
+
+async def submit(user: SimUser, lang: str) -> None:
+    """Press Submit on the summary card: it loses its buttons and the bot confirms."""
+    await user.press(t(lang, "btn.submit"))
+    await user.expect_edit()
+    await expect(user, lang, "reg.submitted")

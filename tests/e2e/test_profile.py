@@ -6,7 +6,7 @@ import pytest
 
 from sandbox import Emulator, SimUser
 from tests.e2e.conftest import ORGANIZER_ID
-from tests.e2e.flows import expect, register_startup, t
+from tests.e2e.flows import expect, register_startup, submit, t
 
 pytestmark = pytest.mark.usefixtures("running_bot")
 
@@ -14,9 +14,7 @@ pytestmark = pytest.mark.usefixtures("running_bot")
 async def approved_startup(emulator: Emulator, user_id: int, lang: str) -> SimUser:
     founder = emulator.user(id=user_id, first_name="Tâm", language_code=lang)
     await register_startup(founder, lang)
-    await founder.press(t(lang, "btn.submit"))
-    await founder.expect_edit()  # the card loses its buttons
-    await expect(founder, lang, "reg.submitted")
+    await submit(founder, lang)
     organizer = emulator.user(id=ORGANIZER_ID)
     await organizer.expect_message()
     await organizer.press(t("vi", "btn.approve"))

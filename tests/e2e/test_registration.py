@@ -6,7 +6,7 @@ import pytest
 
 from sandbox import Emulator
 from tests.e2e.conftest import ORGANIZER_ID, SECOND_ORGANIZER_ID, RunningBot
-from tests.e2e.flows import expect, register_ambassador, register_startup, t
+from tests.e2e.flows import expect, register_ambassador, register_startup, submit, t
 
 pytestmark = pytest.mark.usefixtures("running_bot")
 
@@ -15,9 +15,7 @@ pytestmark = pytest.mark.usefixtures("running_bot")
 async def test_startup_registers_and_is_approved(emulator: Emulator, lang: str) -> None:
     founder = emulator.user(id=7_100_000_001, first_name="An", language_code=lang)
     await register_startup(founder, lang)
-    await founder.press(t(lang, "btn.submit"))
-    await founder.expect_edit()  # the card loses its buttons
-    await expect(founder, lang, "reg.submitted")
+    await submit(founder, lang)
 
     organizer = emulator.user(id=ORGANIZER_ID, first_name="Org")
     card = await organizer.expect_message()
@@ -42,9 +40,7 @@ async def test_ambassador_registers_and_is_rejected_with_reason(
 ) -> None:
     creator = emulator.user(id=7_200_000_001, first_name="Lan", language_code=lang)
     await register_ambassador(creator, lang)
-    await creator.press(t(lang, "btn.submit"))
-    await creator.expect_edit()  # the card loses its buttons
-    await expect(creator, lang, "reg.submitted")
+    await submit(creator, lang)
 
     organizer = emulator.user(id=ORGANIZER_ID, first_name="Org")
     await organizer.expect_message()
@@ -72,9 +68,7 @@ async def test_ambassador_registers_and_is_rejected_with_reason(
 async def test_pending_lists_waiting_registrations(emulator: Emulator) -> None:
     founder = emulator.user(id=7_100_000_002, first_name="Bình", language_code="vi")
     await register_startup(founder, "vi")
-    await founder.press(t("vi", "btn.submit"))
-    await founder.expect_edit()  # the card loses its buttons
-    await expect(founder, "vi", "reg.submitted")
+    await submit(founder, "vi")
     organizer = emulator.user(id=ORGANIZER_ID, first_name="Org")
     await organizer.expect_message()  # the live notification
     await organizer.send("/pending")
