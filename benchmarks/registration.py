@@ -39,6 +39,8 @@ from storage.migrate import upgrade  # noqa: E402
 
 TOKEN = "123456:BENCHMARK-token"
 STEPS = 17
+#: BENCH_BOT_CMD overrides how the bot is started (e.g. under a profiler).
+BOT_CMD = os.environ.get("BENCH_BOT_CMD", f"{sys.executable} -m bot").split()
 LOG_DIR = Path(tempfile.gettempdir()) / "in2spire-bench"
 LOG_DIR.mkdir(exist_ok=True)
 #: BENCH_PROFILE=1 samples the bot with py-spy (pip install py-spy) into LOG_DIR.
@@ -268,7 +270,7 @@ async def compare(
         bot_res = await run_phase(
             emu,
             f"registration {tag}",
-            [sys.executable, "-m", "bot"],
+            BOT_CMD,
             env,
             users,
             20_000_000 + (0 if tag == "saturated" else 1_000_000),

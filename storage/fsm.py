@@ -29,7 +29,7 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import system_clock
@@ -38,6 +38,20 @@ from storage.models import FsmRecord
 
 #: (state, data), or None when no row exists.
 Record = tuple[str | None, dict[str, Any]] | None
+
+# Built once, on the table rather than the ORM entity: the FSM is read and written
+# on every update, and plain Core statements skip the ORM's per-call work.
+_T = FsmRecord.__table__
+_SELECT = select(_T.c.state, _T.c.data).where(_T.c.key == bindparam("k"))
+_DELETE = delete(_T).where(_T.c.key == bindparam("k"))
+_UPDATE = (
+    update(_T)
+    .where(_T.c.key == bindparam("k"))
+    .values(state=bindparam("s"), data=bindparam("d"), updated_at=bindparam("u"))
+)
+_INSERT = insert(_T).values(
+    key=bindparam("k"), state=bindparam("s"), data=bindparam("d"), updated_at=bindparam("u")
+)
 
 _prefetched: ContextVar[dict[str, Record] | None] = ContextVar("fsm_prefetched", default=None)
 _CACHE = "fsm_cache"
@@ -68,11 +82,7 @@ class SQLAlchemyStorage(BaseStorage):
             yield own, False
 
     async def _select(self, session: AsyncSession, key: str) -> Record:
-        row = (
-            await session.execute(
-                select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key)
-            )
-        ).first()
+        row = (await session.execute(_SELECT, {"k": key})).first()
         return (row.state, dict(row.data or {})) if row is not None else None
 
     async def _read(self, session: AsyncSession, in_update: bool, key: str) -> Record:
@@ -105,16 +115,11 @@ class SQLAlchemyStorage(BaseStorage):
                 return
             if new_state is None and not new_data:
                 if current is not None:
-                    await session.execute(delete(FsmRecord).where(FsmRecord.key == built))
+                    await session.execute(_DELETE, {"k": built})
                 new: Record = None
             else:
-                values = {"state": new_state, "data": new_data, "updated_at": system_clock()}
-                if current is None:
-                    await session.execute(insert(FsmRecord).values(key=built, **values))
-                else:
-                    await session.execute(
-                        update(FsmRecord).where(FsmRecord.key == built).values(**values)
-                    )
+                params = {"k": built, "s": new_state, "d": new_data, "u": system_clock()}
+                await session.execute(_INSERT if current is None else _UPDATE, params)
                 new = (new_state, new_data)
             if in_update:
                 session.info.setdefault(_CACHE, {})[built] = new
