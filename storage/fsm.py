@@ -29,7 +29,7 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import system_clock
@@ -41,7 +41,7 @@ Record = tuple[str | None, dict[str, Any]] | None
 
 # Built once, on the table rather than the ORM entity: the FSM is read and written
 # on every update, and plain Core statements skip the ORM's per-call work.
-_T = FsmRecord.__table__
+_T: Table = FsmRecord.__table__  # type: ignore[assignment]
 _SELECT = select(_T.c.state, _T.c.data).where(_T.c.key == bindparam("k"))
 _DELETE = delete(_T).where(_T.c.key == bindparam("k"))
 _UPDATE = (
