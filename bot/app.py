@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from contextlib import suppress
+import sys
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -124,8 +124,8 @@ async def run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     log.info("webhook server listening", extra={"listen": settings.webhook_listen})
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with suppress(NotImplementedError):
+    if sys.platform != "win32":  # the loop has no signal handlers on Windows
+        for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()

@@ -35,10 +35,6 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 
 
-def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
     """Create the async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
     kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": False}

@@ -26,7 +26,7 @@ from bot.services.forms import (
     next_field,
     parse_text_answer,
 )
-from storage.dto import AmbassadorDTO, StartupDTO
+from storage.dto import AmbassadorDTO
 from storage.repositories import Repositories
 from storage.repositories.profiles import AmbassadorRepo, StartupRepo
 
@@ -233,7 +233,3 @@ class RegistrationService:
             subject_type=role, subject_id=profile.id, actor_id=user_id, decision="submitted"
         )
         return await self.get(user_id, role)
-
-
-def is_startup(profile: Profile) -> bool:
-    return isinstance(profile, StartupDTO)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.errors import DomainError
 from bot.i18n import Html, escape
@@ -85,11 +83,6 @@ def field_labels(t: T) -> dict[str, str]:
 def format_number(n: int, lang: str) -> str:
     text = f"{n:,}"
     return text.replace(",", ".") if lang == "vi" else text
-
-
-def format_datetime(value: datetime, tz: ZoneInfo, lang: str) -> str:
-    local = value.astimezone(tz)
-    return local.strftime("%d/%m/%Y %H:%M") if lang == "vi" else local.strftime("%d %b %Y %H:%M")
 
 
 def channel_line(ch: ChannelDTO, lang: str) -> Html:
