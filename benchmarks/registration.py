@@ -286,25 +286,35 @@ HEADER = (
 
 
 async def main(
-    users: int, database_url: str | None, concurrency: int, think: tuple[float, float]
+    users: int,
+    database_url: str | None,
+    concurrency: int,
+    think: tuple[float, float],
+    shapes: list[str],
 ) -> None:
     db = "SQLite" if not database_url else database_url.split("://")[0]
+    results: list[Result] = []
+    ratio = None
     async with Emulator(token=TOKEN, bot_username="bench_bot", rate_limits=RateLimits.off()) as emu:
-        sat_echo, sat_bot = await compare(
-            emu, users, database_url, concurrency, Pace(0, 0, 1), "saturated"
-        )
-        paced_echo, paced_bot = await compare(
-            emu, users, database_url, concurrency, Pace(think[0], think[1], 2), "paced"
-        )
+        if "saturated" in shapes:
+            sat_echo, sat_bot = await compare(
+                emu, users, database_url, concurrency, Pace(0, 0, 1), "saturated"
+            )
+            results += [sat_echo, sat_bot]
+            ratio = sat_bot.rate / sat_echo.rate
+        if "paced" in shapes:
+            results += await compare(
+                emu, users, database_url, concurrency, Pace(think[0], think[1], 2), "paced"
+            )
     print(
         f"\n{users} concurrent users x {STEPS} updates (the whole startup registration), "
         f"rate limits off, database: {db}, MAX_CONCURRENT_UPDATES={concurrency}"
     )
     print(HEADER)
-    for res in (sat_echo, sat_bot, paced_echo, paced_bot):
+    for res in results:
         print(res.row())
-    ratio = sat_bot.rate / sat_echo.rate
-    print(f"saturated throughput ratio (registration / echo floor): {ratio:.0%}")
+    if ratio is not None:
+        print(f"saturated throughput ratio (registration / echo floor): {ratio:.0%}")
     print(f"paced: think time {think[0]}-{think[1]} s between a person's steps")
     print(f"bot logs: {LOG_DIR}")
 
@@ -324,5 +334,12 @@ if __name__ == "__main__":
         metavar=("MIN", "MAX"),
         help="paced phase: seconds a person takes between steps (uniform)",
     )
+    parser.add_argument(
+        "--shape",
+        choices=("saturated", "paced"),
+        action="append",
+        help="run only this shape (repeatable; default: both)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.database_url, args.concurrency, tuple(args.think)))
+    shapes = args.shape or ["saturated", "paced"]
+    asyncio.run(main(args.users, args.database_url, args.concurrency, tuple(args.think), shapes))

@@ -1,4 +1,12 @@
-"""Router-level filters (role gating, group addressing)."""
+"""Filters for routers and handlers, all of them coroutines.
+
+aiogram runs a *synchronous* filter (a magic ``F`` expression, a ``State`` used as a
+filter, a plain function) in a worker thread (``asyncio.to_thread``), once per
+handler tried, for every update. Under load those thread hand-offs cost more than
+the handlers themselves (docs/benchmarks.md), so the routers use only the async
+filters below, aiogram's own async filters (``Command``, ``StateFilter``,
+``CallbackData.filter``) and ``tests/unit/test_routing.py`` keeps it that way.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +14,47 @@ import re
 from typing import Any
 
 from aiogram import Bot
+from aiogram.enums import ChatType
 from aiogram.filters import Filter
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
+
+_GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+
+
+def _chat_type(event: Any) -> str | None:
+    if isinstance(event, Message):
+        return event.chat.type
+    if isinstance(event, CallbackQuery) and event.message is not None:
+        return event.message.chat.type
+    return None
+
+
+class PrivateChat(Filter):
+    """A message in, or a button under a message in, a private chat with the bot."""
+
+    async def __call__(self, event: Any) -> bool:
+        return _chat_type(event) == ChatType.PRIVATE
+
+
+class GroupChat(Filter):
+    """A message in a group or supergroup."""
+
+    async def __call__(self, event: Any) -> bool:
+        return _chat_type(event) in _GROUP_TYPES
+
+
+class TextAnswer(Filter):
+    """Typed text that is not a command: an answer to the question being asked."""
+
+    async def __call__(self, message: Message) -> bool:
+        return bool(message.text) and not (message.text or "").startswith("/")
+
+
+class CommandLike(Filter):
+    """Text that starts with a slash (a command, known or not)."""
+
+    async def __call__(self, message: Message) -> bool:
+        return (message.text or "").startswith("/")
 
 
 class IsOrganizer(Filter):

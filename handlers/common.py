@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.filters import PrivateChat
 from bot.ui.keyboards import language_kb
 from storage.dto import UserDTO
 
@@ -45,7 +45,7 @@ async def on_language_command(message: Message, lang: str, t: T) -> None:
 def build_router() -> Router:
     """A fresh router for /cancel, /help, /language in any state."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(PrivateChat())
     router.message.register(on_cancel, Command("cancel"))
     router.message.register(on_help, Command("help"))
     router.message.register(on_language_command, Command("language"))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
+from bot.filters import CommandLike, PrivateChat
 from storage.dto import UserDTO
 
 T = Callable[..., str]
@@ -29,8 +29,8 @@ async def on_unknown_button(callback: CallbackQuery, t: T) -> None:
 def build_router() -> Router:
     """A fresh router for hints for anything no other router took."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.message.register(on_unknown_command, F.text.startswith("/"))
+    router.message.filter(PrivateChat())
+    router.message.register(on_unknown_command, CommandLike())
     router.message.register(on_anything)
     router.callback_query.register(on_unknown_button)
     return router

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram import Bot, Router
 from aiogram.types import Message
 
-from bot.filters import AddressedCommand
+from bot.filters import AddressedCommand, GroupChat
 
 T = Callable[..., str]
 
@@ -26,6 +25,6 @@ async def on_group_command(message: Message, bot: Bot, t: T) -> None:
 def build_router() -> Router:
     """A fresh router for groups: addressed commands only."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
+    router.message.filter(GroupChat())
     router.message.register(on_group_command, AddressedCommand())
     return router

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.errors import Conflict, InvalidInput, NotFound
+from bot.filters import PrivateChat
 from bot.i18n import Translator
 from bot.notifications import notify_organizers_of_submission
 from bot.services import Services
@@ -107,8 +107,8 @@ async def on_profile_button(
 def build_router() -> Router:
     """A fresh router for /profile and the summary card."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.filter(PrivateChat())
+    router.callback_query.filter(PrivateChat())
     router.message.register(on_profile, Command("profile"))
     router.callback_query.register(on_profile_button, ProfileCB.filter())
     return router

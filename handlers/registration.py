@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram.filters import StateFilter
+from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.errors import InvalidInput
+from bot.filters import PrivateChat, TextAnswer
 from bot.i18n import Html, Translator, escape
 from bot.notifications import notify_organizers_of_submission
 from bot.provinces import region_label
@@ -591,38 +593,37 @@ async def on_stale_form_button(callback: CallbackQuery, t: T) -> None:
 def build_router() -> Router:
     """A fresh router for the registration conversation."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
-    router.message.register(on_text_answer, Form.answering, F.text, ~F.text.startswith("/"))
-    router.message.register(on_non_text_answer, Form.answering)
-    router.callback_query.register(on_pick, FormCB.filter(F.action == "pick"))
-    router.callback_query.register(on_toggle, FormCB.filter(F.action == "toggle"))
-    router.callback_query.register(on_done, FormCB.filter(F.action == "done"))
-    router.callback_query.register(on_skip, FormCB.filter(F.action == "skip"))
-    router.callback_query.register(
-        on_channel_platform, Form.channel_platform, ChannelCB.filter(F.action == "platform")
-    )
-    router.message.register(on_channel_url, Form.channel_url, F.text, ~F.text.startswith("/"))
-    router.callback_query.register(
-        on_channel_no_url, Form.channel_url, ChannelCB.filter(F.action == "nourl")
-    )
-    router.message.register(
-        on_channel_audience, Form.channel_audience, F.text, ~F.text.startswith("/")
-    )
-    router.message.register(on_channel_non_text, Form.channel_url)
-    router.message.register(on_channel_non_text, Form.channel_audience)
-    router.message.register(on_buttons_expected, Form.channel_platform)
-    router.message.register(on_buttons_expected, Form.channels_menu)
-    router.message.register(on_buttons_expected, Form.summary)
-    router.callback_query.register(
-        on_channel_add, Form.channels_menu, ChannelCB.filter(F.action == "add")
-    )
-    router.callback_query.register(
-        on_channel_remove, Form.channels_menu, ChannelCB.filter(F.action == "remove")
-    )
-    router.callback_query.register(
-        on_channels_done, Form.channels_menu, ChannelCB.filter(F.action == "done")
-    )
+    router.message.filter(PrivateChat())
+    router.callback_query.filter(PrivateChat())
+    answering, summary = StateFilter(Form.answering), StateFilter(Form.summary)
+    platform, url = StateFilter(Form.channel_platform), StateFilter(Form.channel_url)
+    audience, channels = StateFilter(Form.channel_audience), StateFilter(Form.channels_menu)
+    text = TextAnswer()
+
+    def form_button(action: str) -> CallbackQueryFilter:
+        return FormCB.filter(F.action == action)
+
+    def channel_button(action: str) -> CallbackQueryFilter:
+        return ChannelCB.filter(F.action == action)
+
+    router.message.register(on_text_answer, answering, text)
+    router.message.register(on_non_text_answer, answering)
+    router.callback_query.register(on_pick, form_button("pick"))
+    router.callback_query.register(on_toggle, form_button("toggle"))
+    router.callback_query.register(on_done, form_button("done"))
+    router.callback_query.register(on_skip, form_button("skip"))
+    router.callback_query.register(on_channel_platform, platform, channel_button("platform"))
+    router.message.register(on_channel_url, url, text)
+    router.callback_query.register(on_channel_no_url, url, channel_button("nourl"))
+    router.message.register(on_channel_audience, audience, text)
+    router.message.register(on_channel_non_text, url)
+    router.message.register(on_channel_non_text, audience)
+    router.message.register(on_buttons_expected, platform)
+    router.message.register(on_buttons_expected, channels)
+    router.message.register(on_buttons_expected, summary)
+    router.callback_query.register(on_channel_add, channels, channel_button("add"))
+    router.callback_query.register(on_channel_remove, channels, channel_button("remove"))
+    router.callback_query.register(on_channels_done, channels, channel_button("done"))
     router.callback_query.register(on_stale_form_button, ChannelCB.filter())
     router.callback_query.register(on_stale_form_button, FormCB.filter())
     return router

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.errors import DomainError, InvalidInput
-from bot.filters import IsOrganizer
+from bot.filters import IsOrganizer, PrivateChat, TextAnswer
 from bot.i18n import Translator
 from bot.notifications import notify_applicant_of_decision
 from bot.services import Services
@@ -167,12 +166,12 @@ async def refuse_organizer_command(message: Message, t: T) -> None:
 def build_router() -> Router:
     """A fresh router for organizer decisions, /pending, /invite (organizers only)."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE, IsOrganizer())
+    router.message.filter(PrivateChat(), IsOrganizer())
     router.callback_query.filter(IsOrganizer())
     router.callback_query.register(on_approve, ReviewCB.filter(F.action == "approve"))
     router.callback_query.register(on_reject, ReviewCB.filter(F.action == "reject"))
-    router.message.register(on_reject_reason, Review.reason, F.text, ~F.text.startswith("/"))
-    router.message.register(on_reject_reason_not_text, Review.reason)
+    router.message.register(on_reject_reason, StateFilter(Review.reason), TextAnswer())
+    router.message.register(on_reject_reason_not_text, StateFilter(Review.reason))
     router.message.register(on_pending, Command("pending"))
     router.message.register(on_invite, Command("invite"))
     return router

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram import Bot, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.errors import Conflict
+from bot.filters import PrivateChat
 from bot.i18n import Translator
 from bot.services import Services
 from bot.services.organizers import INVITE_PREFIX, RedeemResult
@@ -198,8 +198,8 @@ async def on_role(
 def build_router() -> Router:
     """A fresh router for /start, language, consent and role."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.filter(PrivateChat())
+    router.callback_query.filter(PrivateChat())
     router.message.register(on_start, CommandStart())
     router.callback_query.register(on_language, LangCB.filter())
     router.callback_query.register(on_consent, ConsentCB.filter())
