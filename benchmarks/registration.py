@@ -186,7 +186,7 @@ async def run_phase(
                 [
                     "py-spy",
                     "record",
-                    "--nonblocking",
+                    "--gil",
                     "-r",
                     "100",
                     "-f",

@@ -17,7 +17,7 @@ from bot.dispatcher import DispatcherParts, create_bot, create_dispatcher
 from bot.i18n import default_translator
 from bot.logging_setup import setup_logging
 from bot.ui.commands import set_chat_commands, set_default_commands
-from storage.db import create_engine, create_read_engine, create_sessionmaker
+from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,6 @@ async def run(settings: Settings, *, migrate: bool = True) -> None:
     if migrate:
         await upgrade(settings.database_url)
     engine = create_engine(settings.database_url, pool_size=settings.max_concurrent_updates + 4)
-    read_engine = create_read_engine(engine, pool_size=settings.max_concurrent_updates + 4)
     redis = None
     if settings.redis_url:
         from redis.asyncio import Redis
@@ -61,7 +60,6 @@ async def run(settings: Settings, *, migrate: bool = True) -> None:
         parts = create_dispatcher(
             settings,
             create_sessionmaker(engine),
-            read_sessionmaker=create_sessionmaker(read_engine),
             redis=redis,
             webhook=bool(settings.webhook_url),
         )
@@ -74,7 +72,6 @@ async def run(settings: Settings, *, migrate: bool = True) -> None:
     finally:
         if redis is not None:
             await redis.aclose()
-        await read_engine.dispose()
         await engine.dispose()
 
 

@@ -11,7 +11,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
@@ -28,6 +28,7 @@ from bot.middlewares.delivery import (
     SeenUpdates,
 )
 from bot.middlewares.inflight import InFlightMiddleware
+from bot.middlewares.isolation import EventIsolationMiddleware
 from bot.middlewares.logging import HandlerNameMiddleware, UpdateLogMiddleware
 from bot.response_types import KeepResponseTypesMiddleware
 from bot.telegram_retry import RetryAfterMiddleware
@@ -67,7 +68,6 @@ def create_dispatcher(
     clock: Clock = system_clock,
     redis: Any = None,
     webhook: bool = False,
-    read_sessionmaker: async_sessionmaker[AsyncSession] | None = None,
 ) -> DispatcherParts:
     """Build the dispatcher with storage, middlewares (in order) and routers.
 
@@ -84,10 +84,18 @@ def create_dispatcher(
         storage = RedisStorage(redis, key_builder=key_builder)
         isolation = RedisEventIsolation(redis, key_builder=key_builder)
     else:
-        storage = SQLAlchemyStorage(sessionmaker, read_sessionmaker=read_sessionmaker)
+        storage = SQLAlchemyStorage(sessionmaker)
         isolation = SimpleEventIsolation()
 
-    dp = Dispatcher(storage=storage, events_isolation=isolation, settings=settings)
+    # aiogram's FSM middleware is registered below, inside the update's transaction,
+    # and the isolation lock around both (bot/middlewares/isolation.py).
+    dp = Dispatcher(
+        storage=storage,
+        events_isolation=DisabledEventIsolation(),
+        disable_fsm=True,
+        settings=settings,
+    )
+    dp.shutdown.register(isolation.close)
     inflight = InFlightMiddleware()
     dp.update.outer_middleware(inflight)
     dp.update.outer_middleware(UpdateLogMiddleware())
@@ -96,8 +104,10 @@ def create_dispatcher(
         seen = RedisSeenUpdates(redis) if redis is not None else DbSeenUpdates(sessionmaker, clock)
         dp.update.outer_middleware(DeduplicateMiddleware(seen))
         dp.update.outer_middleware(ConcurrencyLimitMiddleware(settings.max_concurrent_updates))
+    dp.update.outer_middleware(EventIsolationMiddleware(dp.fsm, isolation))
     dp.update.outer_middleware(DbSessionMiddleware(sessionmaker, settings, clock))
-    dp.update.outer_middleware(UserContextMiddleware(translator, read_sessionmaker or sessionmaker))
+    dp.update.outer_middleware(dp.fsm)
+    dp.update.outer_middleware(UserContextMiddleware(translator))
     for name, observer in dp.observers.items():
         if name not in ("update", "error"):
             observer.middleware(HandlerNameMiddleware())

@@ -1,18 +1,16 @@
 """Engine and session factories.
 
-SQLite gets WAL, foreign keys, a busy wait off the event loop, and its transactions begin
-IMMEDIATE so a read-then-write in one update never fails with "database is
-locked" halfway through. SQLite admits one writer at a time, so the writing
-engine has a single connection: updates queue for it in asyncio, first come
-first served, instead of in SQLite's busy handler, whose sleeps grow to 100 ms
-and made p95 latency seconds under load (measured, docs/benchmarks.md). The
-update middleware commits before every Bot API call, so the connection is never
-held across the network. Reads outside an update (aiogram reading the FSM state
-before the update's transaction) go to a second, read-only engine with its own
-pool; they begin DEFERRED and, thanks to WAL, never wait for the writer.
-SQLite calls run on the event loop's thread (storage/sqlite_inline.py): they take
-microseconds, and the thread hand-offs of plain aiosqlite held the writer ~12 ms
-per update. PostgreSQL uses one pool sized to the updates in flight.
+SQLite gets WAL, foreign keys and a busy wait off the event loop, and its
+transactions begin IMMEDIATE so a read-then-write in one update never fails with
+"database is locked" halfway through. SQLite admits one writer at a time, so the
+engine has a single connection: updates queue for it in asyncio, first come first
+served, instead of in SQLite's busy handler, whose sleeps grow to 100 ms. SQLite
+calls run on the event loop's thread (storage/sqlite_inline.py): they take
+microseconds, whereas plain aiosqlite's thread hand-offs held the writer ~12 ms
+per update. An update uses one transaction from its FSM read to its last write,
+and the update middleware commits before every Bot API call, so the connection
+is never held across the network (docs/benchmarks.md). PostgreSQL uses one pool
+sized to the updates in flight.
 """
 
 from __future__ import annotations
@@ -80,28 +78,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get("sqlite_read_only"):
-            conn.exec_driver_sql("BEGIN")
-        else:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
-
-
-def create_read_engine(engine: AsyncEngine, *, pool_size: int = 10) -> AsyncEngine:
-    """The engine for reads outside an update: a separate read-only pool on SQLite,
-    the same engine on PostgreSQL."""
-    if engine.dialect.name != "sqlite":
-        return engine
-    reader = create_async_engine(
-        engine.url,
-        pool_size=pool_size,
-        max_overflow=0,
-        pool_timeout=60,
-        pool_reset_on_return=None,
-        **_sqlite_connect(engine.url),
-    )
-    _configure_sqlite(reader)
-    return reader.execution_options(sqlite_read_only=True)

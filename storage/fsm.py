@@ -1,16 +1,14 @@
 """aiogram FSM storage in the bot's own database, so a conversation survives a restart.
 
 Inside an update the storage uses the update's session (``current_session``):
-state, data and the domain writes of that update commit or roll back together,
-and on SQLite no second connection has to wait for the first one's write lock.
-Outside an update (aiogram reads the state before the update's transaction
-opens; tests; maintenance) it uses a short transaction of its own.
+aiogram's FSM middleware runs inside the update's transaction
+(bot/middlewares/isolation.py), so state, data and the domain writes of that
+update commit or roll back together, on one connection. Outside an update (tests,
+maintenance) it uses a short transaction of its own.
 
-Each key is read at most once per update: aiogram's read before the transaction
-is remembered for the rest of the update (``_prefetched``), and within a session
-the current value is cached in ``session.info``. Both are safe because updates
-of one person run one at a time (event isolation), so nobody else writes that
-key meanwhile.
+Each key is read at most once per update: the current value is cached in
+``session.info``. That is safe because updates of one person run one at a time
+(event isolation), so nobody else writes that key meanwhile.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from __future__ import annotations
 import copy
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -53,7 +50,6 @@ _INSERT = insert(_T).values(
     key=bindparam("k"), state=bindparam("s"), data=bindparam("d"), updated_at=bindparam("u")
 )
 
-_prefetched: ContextVar[dict[str, Record] | None] = ContextVar("fsm_prefetched", default=None)
 _CACHE = "fsm_cache"
 
 
@@ -62,23 +58,18 @@ class SQLAlchemyStorage(BaseStorage):
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         key_builder: KeyBuilder | None = None,
-        *,
-        read_sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
-        #: For reads outside an update: on SQLite these need not queue for the writer.
-        self.read_sessionmaker = read_sessionmaker or sessionmaker
         self.key_builder = key_builder or DefaultKeyBuilder(with_bot_id=True)
 
     @asynccontextmanager
-    async def _session(self, *, write: bool) -> AsyncIterator[tuple[AsyncSession, bool]]:
+    async def _session(self) -> AsyncIterator[tuple[AsyncSession, bool]]:
         """The update's session if there is one (True), else a short own transaction."""
         session = current_session.get()
         if session is not None:
             yield session, True
             return
-        maker = self.sessionmaker if write else self.read_sessionmaker
-        async with maker() as own, own.begin():
+        async with self.sessionmaker() as own, own.begin():
             yield own, False
 
     async def _select(self, session: AsyncSession, key: str) -> Record:
@@ -87,26 +78,16 @@ class SQLAlchemyStorage(BaseStorage):
 
     async def _read(self, session: AsyncSession, in_update: bool, key: str) -> Record:
         if not in_update:
-            record = await self._select(session, key)
-            stash = _prefetched.get()
-            if stash is None:
-                stash = {}
-                _prefetched.set(stash)
-            stash[key] = record
-            return record
+            return await self._select(session, key)
         cache: dict[str, Record] = session.info.setdefault(_CACHE, {})
         if key not in cache:
-            stash = _prefetched.get()
-            if stash is not None and key in stash:
-                cache[key] = stash.pop(key)
-            else:
-                cache[key] = await self._select(session, key)
+            cache[key] = await self._select(session, key)
         return cache[key]
 
     async def _write(self, key: StorageKey, *, state: Any = ..., data: Any = ...) -> None:
         """Change state and/or data (``...`` keeps it); unchanged values are not written."""
         built = self.key_builder.build(key)
-        async with self._session(write=True) as (session, in_update):
+        async with self._session() as (session, in_update):
             current = await self._read(session, in_update, built)
             old_state, old_data = current if current is not None else (None, {})
             new_state: str | None = old_state if state is ... else state
@@ -129,7 +110,7 @@ class SQLAlchemyStorage(BaseStorage):
         await self._write(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session(write=False) as (session, in_update):
+        async with self._session() as (session, in_update):
             record = await self._read(session, in_update, self.key_builder.build(key))
         return record[0] if record is not None else None
 
@@ -137,7 +118,7 @@ class SQLAlchemyStorage(BaseStorage):
         await self._write(key, data=data)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session(write=False) as (session, in_update):
+        async with self._session() as (session, in_update):
             record = await self._read(session, in_update, self.key_builder.build(key))
         return copy.deepcopy(record[1]) if record is not None else {}
 

@@ -88,16 +88,18 @@ def inline_creator(url: URL, *, busy_timeout_s: float) -> Callable[[], Any]:
     """
     dialect = SQLiteDialect_aiosqlite(dbapi=SQLiteDialect_aiosqlite.import_dbapi())
     cargs, cparams = dialect.create_connect_args(url)
+    database = str(cargs[0])
     # Used from the loop's thread and, when busy, the worker thread; never both at once.
     cparams["check_same_thread"] = False
     cparams["timeout"] = 0  # SQLite's own busy wait would block the event loop
 
     def connector() -> sqlite3.Connection:
-        return sqlite3.connect(*cargs, **cparams)
+        return sqlite3.connect(database, **cparams)
 
     async def create() -> InlineConnection:
         connection = InlineConnection(connector, busy_timeout_s=busy_timeout_s)
         connection._thread.daemon = True
-        return await connection
+        await connection
+        return connection
 
     return create

@@ -8,26 +8,21 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, User
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translator
 from bot.services import Services
-from storage.repositories.users import UserRepo
+from storage.repositories import Repositories
 
 
 class UserContextMiddleware(BaseMiddleware):
     """Sets ``user`` (UserDTO or None before consent), ``lang``, ``t``, ``is_organizer``.
 
-    The lookup runs on a read-only session, outside the update's transaction: on
-    SQLite that keeps it off the single writer connection (docs/benchmarks.md).
-    It is still current, because one person's updates run one at a time.
+    The lookup runs in the update's transaction, right after the FSM state: one
+    connection and one transaction per update (docs/benchmarks.md).
     """
 
-    def __init__(
-        self, translator: Translator, read_sessionmaker: async_sessionmaker[AsyncSession]
-    ) -> None:
+    def __init__(self, translator: Translator) -> None:
         self.translator = translator
-        self.read_sessionmaker = read_sessionmaker
 
     async def __call__(
         self,
@@ -41,8 +36,8 @@ class UserContextMiddleware(BaseMiddleware):
         lang = self.translator.default
         is_organizer = False
         if tg_user is not None and not tg_user.is_bot:
-            async with self.read_sessionmaker() as session:
-                user, invited = await UserRepo(session).with_organizer_flag(tg_user.id)
+            repos: Repositories = data["repos"]
+            user, invited = await repos.users.with_organizer_flag(tg_user.id)
             if user is not None:
                 lang = user.language
             else:

@@ -15,7 +15,7 @@ from bot.app import register_lifecycle
 from bot.config import Settings
 from bot.dispatcher import DispatcherParts, create_bot, create_dispatcher
 from sandbox import Emulator, RateLimits
-from storage.db import create_engine, create_read_engine, create_sessionmaker
+from storage.db import create_engine, create_sessionmaker
 from tests.conftest import FakeClock
 
 TOKEN = "123456:TEST-token-for-e2e"
@@ -46,17 +46,14 @@ class RunningBot:
     parts: DispatcherParts | None = None
     bot: Bot | None = None
     engine: Any = None
-    read_engine: Any = None
     task: asyncio.Task[None] | None = None
     started: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
         self.engine = create_engine(self.settings.database_url, pool_size=20)
-        self.read_engine = create_read_engine(self.engine, pool_size=20)
         self.parts = create_dispatcher(
             self.settings,
             create_sessionmaker(self.engine),
-            read_sessionmaker=create_sessionmaker(self.read_engine),
             clock=self.clock,
             redis=self.redis,
         )
@@ -85,7 +82,6 @@ class RunningBot:
             await self.parts.dispatcher.stop_polling()
             await asyncio.wait_for(self.task, 10)
         if self.engine is not None:
-            await self.read_engine.dispose()
             await self.engine.dispose()
         self.task = None
 
