@@ -52,10 +52,12 @@ T = default_translator("vi")
 class Result:
     name: str
     latencies: list[float] = field(default_factory=list)
+    by_step: dict[int, list[float]] = field(default_factory=dict)
     wall: float = 0.0
     peak_rss: int = 0
     failures: int = 0
     cpu_seconds: float = 0.0
+    api_calls: int = 0
 
     @property
     def updates(self) -> int:
@@ -77,20 +79,23 @@ class Result:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
     def row(self) -> str:
+        calls = self.api_calls / self.updates if self.updates else float("nan")
         return (
             f"{self.name:<24} {self.updates:>7} {self.rate:>9.1f} {self.pct(50):>8.1f} "
             f"{self.pct(95):>8.1f} {self.pct(99):>8.1f} {self.peak_rss / 2**20:>8.1f} "
-            f"{self.cpu_ms_per_update:>8.2f} {self.failures:>5}"
+            f"{self.cpu_ms_per_update:>8.2f} {calls:>7.2f} {self.failures:>5}"
         )
 
 
 async def timed(
-    result: Result, action: Awaitable[object], reply: Callable[[], Awaitable[object]]
+    result: Result, step: int, action: Awaitable[object], reply: Callable[[], Awaitable[object]]
 ) -> None:
     start = time.perf_counter()
     await action
     await reply()
-    result.latencies.append(time.perf_counter() - start)
+    elapsed = time.perf_counter() - start
+    result.latencies.append(elapsed)
+    result.by_step.setdefault(step, []).append(elapsed)
 
 
 class Pace:
@@ -134,17 +139,17 @@ async def registration(user: SimUser, result: Result, pace: Pace) -> None:
         (lambda: user.press(tx("btn.done")), two_messages),
         (lambda: user.press(tx("btn.submit")), msg),
     ]
-    for action, reply in steps:
+    for step, (action, reply) in enumerate(steps):
         await pace.think()
         user.drain()
-        await timed(result, action(), reply)
+        await timed(result, step, action(), reply)
 
 
 async def echo(user: SimUser, result: Result, count: int, pace: Pace) -> None:
     for n in range(count):
         await pace.think()
         user.drain()
-        await timed(result, user.send(f"echo {n}"), user.expect_message)
+        await timed(result, n, user.send(f"echo {n}"), user.expect_message)
 
 
 async def sample_rss(pid: int, result: Result, stop: asyncio.Event) -> None:
@@ -153,6 +158,11 @@ async def sample_rss(pid: int, result: Result, stop: asyncio.Event) -> None:
         with contextlib.suppress(psutil.Error):
             result.peak_rss = max(result.peak_rss, proc.memory_info().rss)
         await asyncio.sleep(0.05)
+
+
+def _api_calls(emu: Emulator) -> int:
+    """Bot API calls the bot made, other than fetching updates."""
+    return sum(n for method, n in emu.stats.items() if method != "getUpdates")
 
 
 async def run_phase(
@@ -199,9 +209,11 @@ async def run_phase(
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
+        calls_before = _api_calls(emu)
         start = time.perf_counter()
         outcomes = await asyncio.gather(*(body(u, result) for u in people), return_exceptions=True)
         result.wall = time.perf_counter() - start
+        result.api_calls = _api_calls(emu) - calls_before
         cpu_after = psutil.Process(proc.pid).cpu_times()
         result.cpu_seconds = (cpu_after.user + cpu_after.system) - (
             cpu_before.user + cpu_before.system
@@ -281,7 +293,7 @@ async def compare(
 
 HEADER = (
     f"{'phase':<24} {'updates':>7} {'upd/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-    f"{'RSS MiB':>8} {'CPU ms/u':>8} {'fail':>5}"
+    f"{'RSS MiB':>8} {'CPU ms/u':>8} {'calls/u':>7} {'fail':>5}"
 )
 
 
@@ -291,6 +303,7 @@ async def main(
     concurrency: int,
     think: tuple[float, float],
     shapes: list[str],
+    show_steps: bool = False,
 ) -> None:
     db = "SQLite" if not database_url else database_url.split("://")[0]
     results: list[Result] = []
@@ -313,6 +326,13 @@ async def main(
     print(HEADER)
     for res in results:
         print(res.row())
+    if show_steps:
+        for res in results:
+            cells = " ".join(
+                f"{max(v) * 1000 if len(v) < 100 else sorted(v)[int(0.99 * len(v))] * 1000:6.0f}"
+                for _, v in sorted(res.by_step.items())
+            )
+            print(f"p99 ms by step, {res.name:<24} {cells}")
     if ratio is not None:
         print(f"saturated throughput ratio (registration / echo floor): {ratio:.0%}")
     print(f"paced: think time {think[0]}-{think[1]} s between a person's steps")
@@ -340,6 +360,9 @@ if __name__ == "__main__":
         action="append",
         help="run only this shape (repeatable; default: both)",
     )
+    parser.add_argument("--steps", action="store_true", help="also print p99 for each step")
     args = parser.parse_args()
     shapes = args.shape or ["saturated", "paced"]
-    asyncio.run(main(args.users, args.database_url, args.concurrency, tuple(args.think), shapes))
+    asyncio.run(
+        main(args.users, args.database_url, args.concurrency, tuple(args.think), shapes, args.steps)
+    )

@@ -3,59 +3,74 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
-from typing import Any, Generic, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import AmbassadorDTO, ChannelDTO, StartupDTO
 from storage.models import Ambassador, Channel, Startup
 
 _LIST_FIELDS = {"sectors", "needs", "topics", "regions", "languages", "skipped"}
+_CHANNELS: Table = Channel.__table__  # type: ignore[assignment]
+_SELECT_CHANNELS = (
+    select(_CHANNELS)
+    .where(_CHANNELS.c.ambassador_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_CHANNELS.c.id)
+)
 
-RowT = TypeVar("RowT", Startup, Ambassador)
 DtoT = TypeVar("DtoT", StartupDTO, AmbassadorDTO)
 
 
-class _ProfileRepo(ABC, Generic[RowT, DtoT]):
-    """Shared operations; subclasses name the model and build the DTO."""
+class _ProfileRepo(ABC, Generic[DtoT]):
+    """Shared operations; subclasses name the table and build the DTO.
 
-    model: type[RowT]
-    editable: frozenset[str]
+    Profiles are read and written on every step of a registration, so the
+    statements are plain Core on the table, built once per class: no ORM identity
+    map to keep in sync, no per-call statement building (docs/benchmarks.md).
+    """
+
+    table: ClassVar[Table]
+    editable: ClassVar[frozenset[str]]
+    _by_id: ClassVar[Any]
+    _by_user: ClassVar[Any]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        t = cls.table
+        cls._by_id = select(t).where(t.c.id == bindparam("id"))
+        cls._by_user = select(t).where(t.c.user_id == bindparam("user_id"))
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     @abstractmethod
-    def _dto(self, row: RowT) -> DtoT:
-        """Turn a row into the DTO handed out of storage/."""
+    async def _dtos(self, rows: Sequence[Row[Any]]) -> list[DtoT]:
+        """Turn rows into the DTOs handed out of storage/."""
+
+    async def _one(self, statement: Any, params: dict[str, Any]) -> DtoT | None:
+        row = (await self.session.execute(statement, params)).first()
+        return (await self._dtos([row]))[0] if row is not None else None
 
     async def get(self, profile_id: int) -> DtoT | None:
-        row = await self.session.get(self.model, profile_id)
-        return self._dto(row) if row else None
+        return await self._one(self._by_id, {"id": profile_id})
 
     async def get_by_user(self, user_id: int) -> DtoT | None:
-        row = (
-            await self.session.execute(select(self.model).where(self.model.user_id == user_id))
-        ).scalar_one_or_none()
-        return self._dto(row) if row else None
+        return await self._one(self._by_user, {"user_id": user_id})
 
     async def create_draft(self, user_id: int) -> DtoT:
-        row = self.model(user_id=user_id, status="draft")
-        self.session.add(row)
-        await self.session.flush()
-        await self.session.refresh(row)
-        return self._dto(row)
+        statement = insert(self.table).values(user_id=user_id, status="draft")
+        row = (await self.session.execute(statement.returning(*self.table.c))).one()
+        return (await self._dtos([row]))[0]
 
     async def update_fields(self, profile_id: int, values: dict[str, Any]) -> None:
         unknown = set(values) - self.editable
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
         clean = {k: list(v) if k in _LIST_FIELDS else v for k, v in values.items()}
-        await self.session.execute(
-            update(self.model).where(self.model.id == profile_id).values(**clean)
-        )
+        t = self.table
+        await self.session.execute(update(t).where(t.c.id == profile_id).values(**clean))
 
     async def transition(
         self,
@@ -66,30 +81,29 @@ class _ProfileRepo(ABC, Generic[RowT, DtoT]):
         values: dict[str, Any] | None = None,
     ) -> bool:
         """Compare-and-set the status; False when someone else changed it first."""
+        t = self.table
         result = await self.session.execute(
-            update(self.model)
-            .where(self.model.id == profile_id, self.model.status.in_(list(from_statuses)))
+            update(t)
+            .where(t.c.id == profile_id, t.c.status.in_(list(from_statuses)))
             .values(status=to_status, **(values or {}))
         )
-        self.session.expire_all()
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def list_by_status(self, status: str, *, limit: int = 50) -> list[DtoT]:
+        t = self.table
         rows = await self.session.execute(
-            select(self.model)
-            .where(self.model.status == status)
-            .order_by(self.model.submitted_at, self.model.id)
-            .limit(limit)
+            select(t).where(t.c.status == status).order_by(t.c.submitted_at, t.c.id).limit(limit)
         )
-        return [self._dto(r) for r in rows.scalars()]
+        return await self._dtos(rows.all())
 
     async def count_by_status(self, status: str) -> int:
-        stmt = select(func.count()).select_from(self.model).where(self.model.status == status)
+        t = self.table
+        stmt = select(func.count()).select_from(t).where(t.c.status == status)
         return int((await self.session.execute(stmt)).scalar_one())
 
 
-class StartupRepo(_ProfileRepo[Startup, StartupDTO]):
-    model = Startup
+class StartupRepo(_ProfileRepo[StartupDTO]):
+    table = Startup.__table__  # type: ignore[assignment]
     editable = frozenset(
         {
             "company_name",
@@ -106,7 +120,11 @@ class StartupRepo(_ProfileRepo[Startup, StartupDTO]):
         }
     )
 
-    def _dto(self, row: Startup) -> StartupDTO:
+    async def _dtos(self, rows: Sequence[Row[Any]]) -> list[StartupDTO]:
+        return [self._dto(row) for row in rows]
+
+    @staticmethod
+    def _dto(row: Row[Any]) -> StartupDTO:
         return StartupDTO(
             id=row.id,
             user_id=row.user_id,
@@ -129,19 +147,32 @@ class StartupRepo(_ProfileRepo[Startup, StartupDTO]):
         )
 
 
-class AmbassadorRepo(_ProfileRepo[Ambassador, AmbassadorDTO]):
-    model = Ambassador
+class AmbassadorRepo(_ProfileRepo[AmbassadorDTO]):
+    table = Ambassador.__table__  # type: ignore[assignment]
     editable = frozenset(
         {"display_name", "channels_done", "topics", "regions", "languages", "capacity", "skipped"}
     )
 
-    def _dto(self, row: Ambassador) -> AmbassadorDTO:
+    async def _dtos(self, rows: Sequence[Row[Any]]) -> list[AmbassadorDTO]:
+        """Ambassadors with their channels (one more query for all of them)."""
+        if not rows:
+            return []
+        found = await self.session.execute(_SELECT_CHANNELS, {"ids": [r.id for r in rows]})
+        channels: dict[int, list[ChannelDTO]] = {}
+        for c in found:
+            channels.setdefault(c.ambassador_id, []).append(
+                ChannelDTO(c.id, c.platform, c.url, c.audience)
+            )
+        return [self._dto(row, tuple(channels.get(row.id, ()))) for row in rows]
+
+    @staticmethod
+    def _dto(row: Row[Any], channels: tuple[ChannelDTO, ...]) -> AmbassadorDTO:
         return AmbassadorDTO(
             id=row.id,
             user_id=row.user_id,
             status=row.status,
             display_name=row.display_name,
-            channels=tuple(ChannelDTO(c.id, c.platform, c.url, c.audience) for c in row.channels),
+            channels=channels,
             channels_done=row.channels_done,
             topics=tuple(row.topics or ()),
             regions=tuple(row.regions or ()),
@@ -157,26 +188,18 @@ class AmbassadorRepo(_ProfileRepo[Ambassador, AmbassadorDTO]):
     async def add_channel(
         self, ambassador_id: int, *, platform: str, url: str | None, audience: int
     ) -> None:
-        self.session.add(
-            Channel(ambassador_id=ambassador_id, platform=platform, url=url, audience=audience)
+        await self.session.execute(
+            insert(_CHANNELS).values(
+                ambassador_id=ambassador_id, platform=platform, url=url, audience=audience
+            )
         )
-        await self.session.flush()
-        self.session.expire_all()
 
     async def clear_channels(self, ambassador_id: int) -> None:
-        await self.session.execute(delete(Channel).where(Channel.ambassador_id == ambassador_id))
-        self.session.expire_all()
-
-    async def get_by_user(self, user_id: int) -> AmbassadorDTO | None:
-        self.session.expire_all()
-        return await super().get_by_user(user_id)
-
-    async def get(self, profile_id: int) -> AmbassadorDTO | None:
-        self.session.expire_all()
-        return await super().get(profile_id)
+        c = _CHANNELS.c
+        await self.session.execute(delete(_CHANNELS).where(c.ambassador_id == ambassador_id))
 
     async def remove_channel(self, ambassador_id: int, channel_id: int) -> None:
+        c = _CHANNELS.c
         await self.session.execute(
-            delete(Channel).where(Channel.ambassador_id == ambassador_id, Channel.id == channel_id)
+            delete(_CHANNELS).where(c.ambassador_id == ambassador_id, c.id == channel_id)
         )
-        self.session.expire_all()

@@ -1,15 +1,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import UserDTO
 from storage.models import Organizer, User
 
+_USERS: Table = User.__table__  # type: ignore[assignment]
+_ORGANIZERS: Table = Organizer.__table__  # type: ignore[assignment]
+_INVITED = (
+    select(_ORGANIZERS.c.user_id).where(_ORGANIZERS.c.user_id == bindparam("id")).exists()
+)
+# Run for every update (UserContextMiddleware): built once, plain Core.
+_WITH_ORGANIZER_FLAG = select(_USERS, _INVITED.label("invited")).where(
+    _USERS.c.id == bindparam("id")
+)
+_INVITED_ONLY = select(_INVITED)
 
-def _dto(row: User) -> UserDTO:
+
+def _dto(row: Any) -> UserDTO:
     return UserDTO(
         id=row.id,
         language=row.language,
@@ -31,11 +43,11 @@ class UserRepo:
 
     async def with_organizer_flag(self, user_id: int) -> tuple[UserDTO | None, bool]:
         """The person and whether they are an invited organizer, in one query when registered."""
-        invited = select(Organizer.user_id).where(Organizer.user_id == user_id).exists()
-        row = (await self.session.execute(select(User, invited).where(User.id == user_id))).first()
+        params = {"id": user_id}
+        row = (await self.session.execute(_WITH_ORGANIZER_FLAG, params)).first()
         if row is not None:
-            return _dto(row[0]), bool(row[1])
-        return None, bool((await self.session.execute(select(invited))).scalar())
+            return _dto(row), bool(row.invited)
+        return None, bool((await self.session.execute(_INVITED_ONLY, params)).scalar())
 
     async def languages(self, user_ids: list[int]) -> dict[int, str]:
         if not user_ids:
