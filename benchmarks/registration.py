@@ -238,15 +238,19 @@ async def run_phase(
     return result
 
 
-async def compare(
-    emu: Emulator, users: int, database_url: str | None, concurrency: int, pace: Pace, tag: str
-) -> tuple[Result, Result]:
-    """Echo floor and registration, same users and steps, one after the other."""
-    base_env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    echo_res = await run_phase(
-        emu,
-        f"echo {tag}",
-        [
+async def run_floor(
+    emu: Emulator,
+    floor: str,
+    tag: str,
+    users: int,
+    concurrency: int,
+    pace: Pace,
+    env: dict[str, str],
+    first_id: int = 10_000_000,
+) -> Result:
+    """One of benchmarks/echo_bot.py's floors, same people and step count."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [
             sys.executable,
             "benchmarks/echo_bot.py",
             "--api",
@@ -255,12 +259,23 @@ async def compare(
             TOKEN,
             "--concurrency",
             str(concurrency),
-        ],
-        base_env,
-        users,
-        10_000_000 + (0 if tag == "saturated" else 1_000_000),
-        lambda u, r: echo(u, r, STEPS, pace),
-    )
+            "--floor",
+            floor,
+            "--database-url",
+            f"sqlite+aiosqlite:///{tmp}/floor.db",
+        ]
+        first = first_id + (0 if tag == "saturated" else 1_000_000)
+        return await run_phase(
+            emu, f"{floor} {tag}", cmd, env, users, first, lambda u, r: echo(u, r, STEPS, pace)
+        )
+
+
+async def compare(
+    emu: Emulator, users: int, database_url: str | None, concurrency: int, pace: Pace, tag: str
+) -> tuple[Result, Result]:
+    """Echo floor and registration, same users and steps, one after the other."""
+    base_env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    echo_res = await run_floor(emu, "echo", tag, users, concurrency, pace, base_env)
     with tempfile.TemporaryDirectory() as tmp:
         url = database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
         if database_url and database_url.startswith("postgresql"):
@@ -304,6 +319,7 @@ async def main(
     think: tuple[float, float],
     shapes: list[str],
     show_steps: bool = False,
+    ladder: bool = False,
 ) -> None:
     db = "SQLite" if not database_url else database_url.split("://")[0]
     results: list[Result] = []
@@ -315,6 +331,21 @@ async def main(
             )
             results += [sat_echo, sat_bot]
             ratio = sat_bot.rate / sat_echo.rate
+            if ladder:
+                env = {**os.environ, "PYTHONPATH": str(ROOT)}
+                for n, floor in enumerate(("two-calls", "two-calls-db"), start=1):
+                    results.append(
+                        await run_floor(
+                            emu,
+                            floor,
+                            "saturated",
+                            users,
+                            concurrency,
+                            Pace(0, 0, 1),
+                            env,
+                            first_id=30_000_000 + n * 2_000_000,
+                        )
+                    )
         if "paced" in shapes:
             results += await compare(
                 emu, users, database_url, concurrency, Pace(think[0], think[1], 2), "paced"
@@ -361,8 +392,21 @@ if __name__ == "__main__":
         help="run only this shape (repeatable; default: both)",
     )
     parser.add_argument("--steps", action="store_true", help="also print p99 for each step")
+    parser.add_argument(
+        "--ladder",
+        action="store_true",
+        help="saturated: also run the two-calls and two-calls-db floors (benchmarks/echo_bot.py)",
+    )
     args = parser.parse_args()
     shapes = args.shape or ["saturated", "paced"]
     asyncio.run(
-        main(args.users, args.database_url, args.concurrency, tuple(args.think), shapes, args.steps)
+        main(
+            args.users,
+            args.database_url,
+            args.concurrency,
+            tuple(args.think),
+            shapes,
+            args.steps,
+            args.ladder,
+        )
     )
