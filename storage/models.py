@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -23,6 +24,8 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -161,6 +164,8 @@ class Ambassador(TimestampMixin, Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
     reject_reason: Mapped[str | None] = mapped_column(Text)
+    #: /pause: not offered new stories until /resume (accepted ones stay).
+    paused: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     channels: Mapped[list[Channel]] = relationship(
         back_populates="ambassador",
@@ -209,6 +214,83 @@ class ReviewDecision(Base):
         CheckConstraint(
             "decision IN ('submitted', 'resubmitted', 'approved', 'rejected')", name="decision"
         ),
+    )
+
+
+REQUEST_STATUS_CHECK = (
+    "status IN ('draft', 'pending', 'open', 'filled', 'completed', 'rejected', 'cancelled')"
+)
+ASSIGNMENT_STATUS_CHECK = (
+    "status IN ('offered', 'accepted', 'declined', 'expired', 'withdrawn', 'published',"
+    " 'overdue', 'cancelled')"
+)
+
+
+class StoryRequest(TimestampMixin, Base):
+    """A startup's pitch: the story it wants told, by how many ambassadors, by when."""
+
+    __tablename__ = "story_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    startup_id: Mapped[int] = mapped_column(
+        ForeignKey("startups.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    need: Mapped[str | None] = mapped_column(String(32))
+    story: Mapped[str | None] = mapped_column(Text)
+    audiences: Mapped[list[str]] = mapped_column(JSON, default=list)
+    platforms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    wanted: Mapped[int | None] = mapped_column(Integer)
+    #: Accepted (or published/overdue) assignments; raised only by a conditional
+    #: UPDATE ... WHERE accepted < wanted, so two accepts cannot both take the last slot.
+    accepted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    skipped: Mapped[list[str]] = mapped_column(JSON, default=list)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(REQUEST_STATUS_CHECK, name="status"),
+        CheckConstraint("accepted >= 0", name="accepted"),
+    )
+
+
+class Assignment(Base):
+    """One ambassador's part in one request: an offer, then (maybe) a story.
+
+    Status changes follow ``bot/services/assignment_states.py`` and are applied as
+    compare-and-set updates. (request, ambassador) is unique: nobody is offered the
+    same request twice.
+    """
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("story_requests.id", ondelete="CASCADE"), index=True
+    )
+    ambassador_id: Mapped[int] = mapped_column(
+        ForeignKey("ambassadors.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="offered", index=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    #: Top reasons, as [code, [args...]] pairs rendered in the reader's language.
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    offered_by: Mapped[int | None] = mapped_column(BigInteger)  # an organizer, if manual
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_reason: Mapped[str | None] = mapped_column(String(32))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("request_id", "ambassador_id", name="uq_assignments_request_ambassador"),
+        CheckConstraint(ASSIGNMENT_STATUS_CHECK, name="status"),
     )
 
 

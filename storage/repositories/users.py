@@ -11,9 +11,7 @@ from storage.models import Organizer, User
 
 _USERS: Table = User.__table__  # type: ignore[assignment]
 _ORGANIZERS: Table = Organizer.__table__  # type: ignore[assignment]
-_INVITED = (
-    select(_ORGANIZERS.c.user_id).where(_ORGANIZERS.c.user_id == bindparam("id")).exists()
-)
+_INVITED = select(_ORGANIZERS.c.user_id).where(_ORGANIZERS.c.user_id == bindparam("id")).exists()
 # Run for every update (UserContextMiddleware): built once, plain Core.
 _WITH_ORGANIZER_FLAG = select(_USERS, _INVITED.label("invited")).where(
     _USERS.c.id == bindparam("id")
