@@ -64,6 +64,7 @@ class AmbassadorDTO:
     decided_at: datetime | None = None
     decided_by: int | None = None
     reject_reason: str | None = None
+    paused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +84,41 @@ class ReviewDTO:
     reason: str | None
     changed_fields: tuple[str, ...]
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRequestDTO:
+    id: int
+    startup_id: int
+    status: str
+    need: str | None = None
+    story: str | None = None
+    audiences: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    deadline: datetime | None = None
+    wanted: int | None = None
+    accepted: int = 0
+    skipped: tuple[str, ...] = ()
+    submitted_at: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: int | None = None
+    reject_reason: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentDTO:
+    id: int
+    request_id: int
+    ambassador_id: int
+    status: str
+    score: float
+    reasons: tuple[tuple[str, tuple[str, ...]], ...]
+    offered_at: datetime
+    expires_at: datetime
+    offered_by: int | None = None
+    answered_at: datetime | None = None
+    decline_reason: str | None = None
+    published_at: datetime | None = None

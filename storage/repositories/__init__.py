@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.organizers import OrganizerRepo
 from storage.repositories.profiles import AmbassadorRepo, StartupRepo
+from storage.repositories.requests import AssignmentRepo, StoryRequestRepo
 from storage.repositories.reviews import ReviewRepo
 from storage.repositories.users import UserRepo
 
@@ -22,6 +23,8 @@ class Repositories:
     startups: StartupRepo
     ambassadors: AmbassadorRepo
     reviews: ReviewRepo
+    requests: StoryRequestRepo
+    assignments: AssignmentRepo
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Repositories:
@@ -31,14 +34,18 @@ class Repositories:
             startups=StartupRepo(session),
             ambassadors=AmbassadorRepo(session),
             reviews=ReviewRepo(session),
+            requests=StoryRequestRepo(session),
+            assignments=AssignmentRepo(session),
         )
 
 
 __all__ = [
     "AmbassadorRepo",
+    "AssignmentRepo",
     "OrganizerRepo",
     "Repositories",
     "ReviewRepo",
     "StartupRepo",
+    "StoryRequestRepo",
     "UserRepo",
 ]

@@ -150,7 +150,16 @@ class StartupRepo(_ProfileRepo[StartupDTO]):
 class AmbassadorRepo(_ProfileRepo[AmbassadorDTO]):
     table = Ambassador.__table__  # type: ignore[assignment]
     editable = frozenset(
-        {"display_name", "channels_done", "topics", "regions", "languages", "capacity", "skipped"}
+        {
+            "display_name",
+            "channels_done",
+            "topics",
+            "regions",
+            "languages",
+            "capacity",
+            "skipped",
+            "paused",
+        }
     )
 
     async def _dtos(self, rows: Sequence[Row[Any]]) -> list[AmbassadorDTO]:
@@ -173,6 +182,7 @@ class AmbassadorRepo(_ProfileRepo[AmbassadorDTO]):
             status=row.status,
             display_name=row.display_name,
             channels=channels,
+            paused=bool(row.paused),
             channels_done=row.channels_done,
             topics=tuple(row.topics or ()),
             regions=tuple(row.regions or ()),

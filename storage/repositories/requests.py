@@ -1,0 +1,269 @@
+"""Story requests and their assignments (offers, then stories).
+
+Every status change is a compare-and-set (``UPDATE ... WHERE status IN (...)``), and
+a request's slots are taken by a conditional increment
+(``UPDATE ... SET accepted = accepted + 1 WHERE accepted < wanted``): two people
+pressing Accept for the last slot at the same moment cannot both get it, on SQLite
+(one writer) and on PostgreSQL (the row lock makes the second UPDATE re-check its
+WHERE against the first one's result). The rules of which change is allowed live
+in ``bot/services/assignment_states.py``; this module only applies them atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Table, bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dto import AssignmentDTO, StoryRequestDTO
+from storage.models import Assignment, StoryRequest
+
+_R: Table = StoryRequest.__table__  # type: ignore[assignment]
+_A: Table = Assignment.__table__  # type: ignore[assignment]
+_LIST_FIELDS = {"audiences", "platforms", "regions", "languages", "skipped"}
+
+_REQUEST_BY_ID = select(_R).where(_R.c.id == bindparam("id"))
+_ASSIGNMENT_BY_ID = select(_A).where(_A.c.id == bindparam("id"))
+_TAKE_SLOT = (
+    update(_R)
+    .where(
+        _R.c.id == bindparam("rid"),
+        _R.c.status == "open",
+        _R.c.accepted < _R.c.wanted,
+    )
+    .values(accepted=_R.c.accepted + 1)
+)
+_RELEASE_SLOT = (
+    update(_R)
+    .where(_R.c.id == bindparam("rid"), _R.c.accepted > 0)
+    .values(accepted=_R.c.accepted - 1)
+)
+
+
+def _request_dto(row: Row[Any]) -> StoryRequestDTO:
+    return StoryRequestDTO(
+        id=row.id,
+        startup_id=row.startup_id,
+        status=row.status,
+        need=row.need,
+        story=row.story,
+        audiences=tuple(row.audiences or ()),
+        platforms=tuple(row.platforms or ()),
+        regions=tuple(row.regions or ()),
+        languages=tuple(row.languages or ()),
+        deadline=row.deadline,
+        wanted=row.wanted,
+        accepted=row.accepted,
+        skipped=tuple(row.skipped or ()),
+        submitted_at=row.submitted_at,
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+        reject_reason=row.reject_reason,
+        created_at=row.created_at,
+    )
+
+
+def _assignment_dto(row: Row[Any]) -> AssignmentDTO:
+    return AssignmentDTO(
+        id=row.id,
+        request_id=row.request_id,
+        ambassador_id=row.ambassador_id,
+        status=row.status,
+        score=row.score,
+        reasons=tuple((str(code), tuple(args)) for code, args in (row.reasons or ())),
+        offered_at=row.offered_at,
+        expires_at=row.expires_at,
+        offered_by=row.offered_by,
+        answered_at=row.answered_at,
+        decline_reason=row.decline_reason,
+        published_at=row.published_at,
+    )
+
+
+class StoryRequestRepo:
+    editable = frozenset(
+        {
+            "need",
+            "story",
+            "audiences",
+            "platforms",
+            "regions",
+            "languages",
+            "deadline",
+            "wanted",
+            "skipped",
+        }
+    )
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create_draft(self, startup_id: int, **values: Any) -> StoryRequestDTO:
+        clean = self._clean(values)
+        statement = insert(_R).values(startup_id=startup_id, status="draft", **clean)
+        row = (await self.session.execute(statement.returning(*_R.c))).one()
+        return _request_dto(row)
+
+    async def get(self, request_id: int) -> StoryRequestDTO | None:
+        row = (await self.session.execute(_REQUEST_BY_ID, {"id": request_id})).first()
+        return _request_dto(row) if row is not None else None
+
+    def _clean(self, values: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(values) - self.editable
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        return {k: list(v) if k in _LIST_FIELDS else v for k, v in values.items()}
+
+    async def update_fields(self, request_id: int, values: dict[str, Any]) -> None:
+        clean = self._clean(values)
+        await self.session.execute(update(_R).where(_R.c.id == request_id).values(**clean))
+
+    async def transition(
+        self,
+        request_id: int,
+        *,
+        from_statuses: Iterable[str],
+        to_status: str,
+        values: dict[str, Any] | None = None,
+    ) -> bool:
+        """Compare-and-set the status; False when it was not in ``from_statuses``."""
+        result = await self.session.execute(
+            update(_R)
+            .where(_R.c.id == request_id, _R.c.status.in_(list(from_statuses)))
+            .values(status=to_status, **(values or {}))
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def take_slot(self, request_id: int) -> bool:
+        """Count one more accepted story if the request is open and not yet full."""
+        result = await self.session.execute(_TAKE_SLOT, {"rid": request_id})
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def release_slot(self, request_id: int) -> None:
+        await self.session.execute(_RELEASE_SLOT, {"rid": request_id})
+
+    async def list_by_startup(
+        self, startup_id: int, *, limit: int = 10, offset: int = 0
+    ) -> list[StoryRequestDTO]:
+        rows = await self.session.execute(
+            select(_R)
+            .where(_R.c.startup_id == startup_id, _R.c.status != "draft")
+            .order_by(_R.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_request_dto(r) for r in rows]
+
+    async def list_by_status(
+        self, statuses: Iterable[str], *, limit: int = 10, offset: int = 0
+    ) -> list[StoryRequestDTO]:
+        rows = await self.session.execute(
+            select(_R)
+            .where(_R.c.status.in_(list(statuses)))
+            .order_by(_R.c.deadline, _R.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_request_dto(r) for r in rows]
+
+
+class AssignmentRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def offer(
+        self,
+        *,
+        request_id: int,
+        ambassador_id: int,
+        score: float,
+        reasons: Sequence[Sequence[Any]],
+        offered_at: datetime,
+        expires_at: datetime,
+        offered_by: int | None = None,
+    ) -> AssignmentDTO | None:
+        """A new offer, or None if this ambassador was already offered this request."""
+        statement = (
+            insert(_A)
+            .values(
+                request_id=request_id,
+                ambassador_id=ambassador_id,
+                status="offered",
+                score=score,
+                reasons=[list(r) for r in reasons],
+                offered_at=offered_at,
+                expires_at=expires_at,
+                offered_by=offered_by,
+            )
+            .returning(*_A.c)
+        )
+        try:
+            async with self.session.begin_nested():
+                row = (await self.session.execute(statement)).one()
+        except IntegrityError:
+            return None
+        return _assignment_dto(row)
+
+    async def get(self, assignment_id: int) -> AssignmentDTO | None:
+        row = (await self.session.execute(_ASSIGNMENT_BY_ID, {"id": assignment_id})).first()
+        return _assignment_dto(row) if row is not None else None
+
+    async def transition(
+        self,
+        assignment_id: int,
+        *,
+        from_statuses: Iterable[str],
+        to_status: str,
+        values: dict[str, Any] | None = None,
+    ) -> bool:
+        """Compare-and-set the status; False when someone else changed it first."""
+        result = await self.session.execute(
+            update(_A)
+            .where(_A.c.id == assignment_id, _A.c.status.in_(list(from_statuses)))
+            .values(status=to_status, **(values or {}))
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def for_request(self, request_id: int) -> list[AssignmentDTO]:
+        rows = await self.session.execute(
+            select(_A).where(_A.c.request_id == request_id).order_by(_A.c.id)
+        )
+        return [_assignment_dto(r) for r in rows]
+
+    async def for_ambassador(
+        self, ambassador_id: int, statuses: Iterable[str], *, limit: int = 10, offset: int = 0
+    ) -> list[AssignmentDTO]:
+        rows = await self.session.execute(
+            select(_A)
+            .where(_A.c.ambassador_id == ambassador_id, _A.c.status.in_(list(statuses)))
+            .order_by(_A.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_assignment_dto(r) for r in rows]
+
+    async def offered_ambassadors(self, request_id: int) -> frozenset[int]:
+        rows = await self.session.execute(
+            select(_A.c.ambassador_id).where(_A.c.request_id == request_id)
+        )
+        return frozenset(rows.scalars())
+
+    async def count(self, request_id: int, statuses: Iterable[str]) -> int:
+        statement = select(func.count()).where(
+            _A.c.request_id == request_id, _A.c.status.in_(list(statuses))
+        )
+        return int((await self.session.execute(statement)).scalar_one())
+
+    async def expired_offers(self, now: datetime, *, limit: int = 100) -> list[AssignmentDTO]:
+        """Open offers whose time is up, oldest first (for the expiry job)."""
+        rows = await self.session.execute(
+            select(_A)
+            .where(_A.c.status == "offered", _A.c.expires_at <= now)
+            .order_by(_A.c.expires_at, _A.c.id)
+            .limit(limit)
+        )
+        return [_assignment_dto(r) for r in rows]
