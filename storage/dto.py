@@ -122,3 +122,25 @@ class AssignmentDTO:
     answered_at: datetime | None = None
     decline_reason: str | None = None
     published_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateFactsDTO:
+    """What the matching query knows about one approved, available ambassador."""
+
+    ambassador_id: int
+    topics: tuple[str, ...]
+    regions: tuple[str, ...]
+    languages: tuple[str, ...]
+    channels: tuple[tuple[str, int], ...]  # (platform, audience)
+    capacity: int | None
+    #: Stories accepted since the start of this month (counts against capacity).
+    taken_this_month: int = 0
+    #: Accepted stories that are published or overdue, and how many were on time.
+    accepted_due: int = 0
+    published_on_time: int = 0
+    #: Accepted and not yet published.
+    open_load: int = 0
+    #: Offers since the fairness window began, in total and for the given startup.
+    recent_offers: int = 0
+    recent_same_startup: int = 0

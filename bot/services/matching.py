@@ -132,74 +132,100 @@ def _fitting_channels(request: RequestFacts, c: Candidate) -> list[ChannelFacts]
     return [ch for ch in c.channels if ch.platform in request.platforms]
 
 
-def _region(request: RequestFacts, c: Candidate) -> tuple[float, Reason | None]:
-    provinces = request.regions - {NATIONWIDE}
-    local = sorted(provinces & c.regions)
-    if local:
-        return 1.0, Reason("region", (local[0],))
+def _region_fit(request: RequestFacts, c: Candidate) -> float:
+    if not c.regions.isdisjoint(request.regions - {NATIONWIDE}):
+        return 1.0
     if NATIONWIDE in c.regions:
-        return 0.8, Reason("nationwide")
+        return 0.8
     if NATIONWIDE in request.regions:
-        return 0.5, None
-    return 0.0, None
+        return 0.5
+    return 0.0
 
 
-def _audience(channels: list[ChannelFacts]) -> tuple[float, Reason | None]:
+def _audience_fit(channels: list[ChannelFacts]) -> float:
     total = sum(max(0, ch.audience) for ch in channels)
     if total <= 0:
-        return 0.0, None
-    value = min(1.0, math.log10(1 + total) / _AUDIENCE_FULL_LOG10)
-    biggest = max(channels, key=lambda ch: (ch.audience, ch.platform))
-    return value, Reason("audience", (str(biggest.audience), biggest.platform))
+        return 0.0
+    return min(1.0, math.log10(1 + total) / _AUDIENCE_FULL_LOG10)
+
+
+def _share(wanted: frozenset[str], offered: frozenset[str]) -> float:
+    return len(wanted & offered) / len(wanted) if wanted else 0.0
+
+
+#: The order of the components returned by ``_components`` (and of their reasons).
+_COMPONENTS = ("topic", "region", "language", "platform", "audience", "track_record", "load")
+
+
+def _components(
+    request: RequestFacts, c: Candidate, w: MatchWeights
+) -> tuple[tuple[float, ...], float, list[ChannelFacts]]:
+    """The weighted components (``_COMPONENTS`` order), the fairness penalty, and the
+    channels that fit the request. The one place the formula is written."""
+    fitting = _fitting_channels(request, c)
+    on_time = max(0, min(c.published_on_time, c.accepted_due))
+    recent = max(0, c.recent_offers)
+    same = max(0, c.recent_same_startup)
+    values = (
+        w.topic * _share(request.sectors, c.topics),
+        w.region * _region_fit(request, c),
+        w.language * _share(request.languages, c.languages),
+        w.platform * (1.0 if fitting or not request.platforms else 0.0),
+        w.audience * _audience_fit(fitting),
+        w.track_record * (on_time + 1) / (max(0, c.accepted_due) + 2),
+        w.load / (1 + max(0, c.open_load)),
+    )
+    penalty = w.recent_offers * (recent / (recent + 3)) + w.same_startup * min(1.0, same / 2)
+    return values, penalty, fitting
+
+
+def points(request: RequestFacts, c: Candidate, weights: MatchWeights) -> float:
+    """The candidate's score for this request (no explanation: the fast path)."""
+    values, penalty, _ = _components(request, c, weights)
+    return round(sum(values) - penalty, 6)
+
+
+def _reason(
+    name: str, request: RequestFacts, c: Candidate, fitting: list[ChannelFacts]
+) -> Reason | None:
+    """The fact behind one component, or None when it has nothing to show."""
+    if name == "topic":
+        sectors = tuple(sorted(request.sectors & c.topics))
+        return Reason("sector", sectors) if sectors else None
+    if name == "region":
+        local = sorted((request.regions - {NATIONWIDE}) & c.regions)
+        if local:
+            return Reason("region", (local[0],))
+        return Reason("nationwide") if NATIONWIDE in c.regions else None
+    if name == "language":
+        langs = tuple(sorted(request.languages & c.languages))
+        return Reason("language", langs) if langs else None
+    if name == "platform":
+        platforms = tuple(sorted({ch.platform for ch in fitting}))
+        return Reason("platform", platforms) if request.platforms and platforms else None
+    if name == "audience":
+        if not any(ch.audience > 0 for ch in fitting):
+            return None
+        biggest = max(fitting, key=lambda ch: (ch.audience, ch.platform))
+        return Reason("audience", (str(biggest.audience), biggest.platform))
+    if name == "track_record":
+        if not c.accepted_due:
+            return None
+        on_time = max(0, min(c.published_on_time, c.accepted_due))
+        return Reason("track_record", (str(on_time), str(c.accepted_due)))
+    return Reason("free") if c.open_load == 0 else None
 
 
 def score(request: RequestFacts, c: Candidate, weights: MatchWeights) -> Scored:
     """The candidate's score for this request and the facts behind it (best first)."""
-    w = weights
-    parts: list[tuple[float, Reason | None]] = []
-
-    sectors = sorted(request.sectors & c.topics)
-    topic = len(sectors) / len(request.sectors) if request.sectors else 0.0
-    parts.append((w.topic * topic, Reason("sector", tuple(sectors)) if sectors else None))
-
-    region, region_reason = _region(request, c)
-    parts.append((w.region * region, region_reason))
-
-    langs = sorted(request.languages & c.languages)
-    language = len(langs) / len(request.languages) if request.languages else 0.0
-    parts.append((w.language * language, Reason("language", tuple(langs)) if langs else None))
-
-    fitting = _fitting_channels(request, c)
-    if request.platforms:
-        platforms = sorted({ch.platform for ch in fitting})
-        platform_reason = Reason("platform", tuple(platforms)) if platforms else None
-        parts.append((w.platform * (1.0 if fitting else 0.0), platform_reason))
-    else:
-        parts.append((w.platform, None))
-
-    audience, audience_reason = _audience(fitting)
-    parts.append((w.audience * audience, audience_reason))
-
-    on_time = max(0, min(c.published_on_time, c.accepted_due))
-    record = (on_time + 1) / (max(0, c.accepted_due) + 2)
-    record_reason = (
-        Reason("track_record", (str(on_time), str(c.accepted_due))) if c.accepted_due else None
-    )
-    parts.append((w.track_record * record, record_reason))
-
-    load = 1.0 / (1 + max(0, c.open_load))
-    parts.append((w.load * load, Reason("free") if c.open_load == 0 else None))
-
-    recent = max(0, c.recent_offers)
-    same = max(0, c.recent_same_startup)
-    penalty = w.recent_offers * (recent / (recent + 3)) + w.same_startup * min(1.0, same / 2)
-
-    total = sum(value for value, _ in parts) - penalty
-    reasons = sorted(
-        (Reason(r.code, r.args, round(value, 4)) for value, r in parts if r is not None),
-        key=lambda r: (-r.weight, r.code),
-    )
-    return Scored(c.ambassador_id, round(total, 6), tuple(reasons[:TOP_REASONS]))
+    values, penalty, fitting = _components(request, c, weights)
+    reasons = []
+    for name, value in zip(_COMPONENTS, values, strict=True):
+        reason = _reason(name, request, c, fitting)
+        if reason is not None:
+            reasons.append(Reason(reason.code, reason.args, round(value, 4)))
+    reasons.sort(key=lambda r: (-r.weight, r.code))
+    return Scored(c.ambassador_id, round(sum(values) - penalty, 6), tuple(reasons[:TOP_REASONS]))
 
 
 def rank(
@@ -209,8 +235,17 @@ def rank(
     *,
     limit: int | None = None,
 ) -> list[Scored]:
-    """Eligible candidates, best first; equal scores by ambassador id."""
+    """Eligible candidates, best first; equal scores by ambassador id.
+
+    Every eligible candidate is scored on the fast path; only those returned are
+    explained (building reasons for thousands of candidates was most of the cost).
+    """
     weights = weights or MatchWeights()
-    scored = [score(request, c, weights) for c in candidates if is_eligible(request, c)]
-    scored.sort(key=lambda s: (-s.score, s.ambassador_id))
-    return scored if limit is None else scored[:limit]
+    keyed = [
+        (-points(request, c, weights), c.ambassador_id, c)
+        for c in candidates
+        if is_eligible(request, c)
+    ]
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    chosen = keyed if limit is None else keyed[:limit]
+    return [score(request, c, weights) for _, _, c in chosen]

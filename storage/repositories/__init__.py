@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.organizers import OrganizerRepo
 from storage.repositories.profiles import AmbassadorRepo, StartupRepo
-from storage.repositories.requests import AssignmentRepo, StoryRequestRepo
+from storage.repositories.requests import AssignmentRepo, CandidateRepo, StoryRequestRepo
 from storage.repositories.reviews import ReviewRepo
 from storage.repositories.users import UserRepo
 
@@ -25,6 +25,7 @@ class Repositories:
     reviews: ReviewRepo
     requests: StoryRequestRepo
     assignments: AssignmentRepo
+    candidates: CandidateRepo
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Repositories:
@@ -36,12 +37,14 @@ class Repositories:
             reviews=ReviewRepo(session),
             requests=StoryRequestRepo(session),
             assignments=AssignmentRepo(session),
+            candidates=CandidateRepo(session),
         )
 
 
 __all__ = [
     "AmbassadorRepo",
     "AssignmentRepo",
+    "CandidateRepo",
     "OrganizerRepo",
     "Repositories",
     "ReviewRepo",

@@ -15,6 +15,7 @@ from bot.services.matching import (
     MatchWeights,
     RequestFacts,
     is_eligible,
+    points,
     rank,
     score,
 )
@@ -177,3 +178,6 @@ def test_ranking_is_a_deterministic_total_order_of_eligible_candidates(
     w = MatchWeights()
     ceiling = w.topic + w.region + w.language + w.platform + w.audience + w.track_record + w.load
     assert all(-w.recent_offers - w.same_startup <= s.score <= ceiling for s in ranked)
+    by_id = {c.ambassador_id: c for c in pool}
+    assert all(s.score == points(REQ, by_id[s.ambassador_id], w) for s in ranked)
+    assert rank(REQ, pool, limit=3) == ranked[:3]

@@ -126,3 +126,52 @@ async def test_two_accepts_for_the_last_slot_one_wins(
         statuses = sorted(a.status for a in await repos.assignments.for_request(request_id))
     assert request is not None and request.accepted == 1
     assert statuses == ["accepted", "offered"]
+
+
+async def test_candidate_facts(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Only approved, unpaused ambassadors, with channels and assignment counts."""
+    request_id, (a1, a2, a3) = await _world(sessionmaker, 3, 3)
+    month_start = NOW - timedelta(days=1)
+    async with sessionmaker() as s, s.begin():
+        repos = Repositories.bind(s)
+        request = await repos.requests.get(request_id)
+        assert request is not None
+        await repos.requests.update_fields(request_id, {"deadline": NOW + timedelta(days=3)})
+        for amb in (a1, a2):
+            assert await repos.ambassadors.transition(
+                amb, from_statuses=["draft"], to_status="approved"
+            )
+        await repos.ambassadors.update_fields(
+            a1, {"topics": ["agritech"], "regions": ["can_tho"], "languages": ["vi"]}
+        )
+        await repos.ambassadors.update_fields(a2, {"paused": True})
+        await repos.ambassadors.add_channel(a1, platform="tiktok", url=None, audience=12_000)
+        await repos.ambassadors.add_channel(a1, platform="youtube", url=None, audience=800)
+        # a1: one story accepted and published on time, one offer still open
+        published = await repos.assignments.offer(
+            request_id=request_id,
+            ambassador_id=a1,
+            score=1,
+            reasons=[],
+            offered_at=NOW,
+            expires_at=NOW + timedelta(hours=24),
+        )
+        assert published is not None
+        assert await repos.assignments.transition(
+            published.id,
+            from_statuses=["offered"],
+            to_status="published",
+            values={"answered_at": NOW, "published_at": NOW + timedelta(days=1)},
+        )
+        facts = await repos.candidates.available(
+            startup_id=request.startup_id,
+            month_start=month_start,
+            fairness_since=NOW - timedelta(days=30),
+        )
+    assert [f.ambassador_id for f in facts] == [a1]  # a2 paused, a3 not approved
+    (f,) = facts
+    assert f.topics == ("agritech",) and f.regions == ("can_tho",) and f.languages == ("vi",)
+    assert f.channels == (("tiktok", 12_000), ("youtube", 800))
+    assert (f.taken_this_month, f.accepted_due, f.published_on_time) == (1, 1, 1)
+    assert (f.open_load, f.recent_offers, f.recent_same_startup) == (0, 1, 1)
+    assert a3 not in {x.ambassador_id for x in facts}
