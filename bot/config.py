@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.services.matching import MatchWeights
+
 SUPPORTED_LANGUAGES = ("vi", "en")
 _TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{5,}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -49,6 +51,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     max_concurrent_updates: int = Field(default=64, ge=1, le=1000)
     invite_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+    #: Organizers approve a pitch before matching starts.
+    review_pitches: bool = False
+    #: An offer not answered within this many hours expires (the next candidate is asked).
+    offer_ttl_hours: int = Field(default=24, ge=1, le=24 * 14)
+    #: Matching weights as name=value pairs, e.g. "topic=3,region=2" (others keep defaults).
+    match_weights: Annotated[MatchWeights, NoDecode] = MatchWeights()
 
     @field_validator("organizer_ids", mode="before")
     @classmethod
@@ -62,6 +70,29 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return (value,)
         return value
+
+    @field_validator("match_weights", mode="before")
+    @classmethod
+    def _weights(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        known = set(MatchWeights.__dataclass_fields__)
+        weights: dict[str, float] = {}
+        for part in (p for p in re.split(r"[,;\s]+", value.strip()) if p):
+            name, sep, raw = part.partition("=")
+            name = name.strip().lower()
+            if not sep or name not in known:
+                raise ValueError(
+                    f"expected name=value pairs with names from {', '.join(sorted(known))}"
+                )
+            try:
+                number = float(raw)
+            except ValueError:
+                raise ValueError(f"{name} must be a number") from None
+            if not 0 <= number <= 100:
+                raise ValueError(f"{name} must be between 0 and 100")
+            weights[name] = number
+        return MatchWeights(**weights)
 
     @field_validator("organizer_ids")
     @classmethod

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
-from bot.config import Settings
 from bot.services.organizers import OrganizerService
 from bot.services.registration import RegistrationService
 from bot.services.review import ReviewService
 from bot.services.users import UserService
 from storage.repositories import Repositories
+
+if TYPE_CHECKING:  # bot.config imports bot.services.matching (the weights' type)
+    from bot.config import Settings
 
 
 @dataclass(frozen=True, slots=True)

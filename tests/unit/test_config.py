@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import SettingsError, load_settings
+from bot.services.matching import MatchWeights
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,6 +44,11 @@ def test_organizer_ids_parsed_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
         ("WEBHOOK_LISTEN", "8080", "WEBHOOK_LISTEN"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
         ("MAX_CONCURRENT_UPDATES", "zero", "MAX_CONCURRENT_UPDATES"),
+        ("MATCH_WEIGHTS", "topic=lots", "MATCH_WEIGHTS"),
+        ("MATCH_WEIGHTS", "charisma=3", "MATCH_WEIGHTS"),
+        ("MATCH_WEIGHTS", "region=-1", "MATCH_WEIGHTS"),
+        ("OFFER_TTL_HOURS", "0", "OFFER_TTL_HOURS"),
+        ("REVIEW_PITCHES", "perhaps", "REVIEW_PITCHES"),
     ],
 )
 def test_bad_value_names_the_setting(
@@ -53,6 +59,15 @@ def test_bad_value_names_the_setting(
         load_settings()
     assert str(exc.value).startswith(named)
     assert "\n" not in str(exc.value)
+
+
+def test_match_weights_override_only_what_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MATCH_WEIGHTS", "topic=5, region=0.5")
+    weights = load_settings().match_weights
+    assert (weights.topic, weights.region) == (5.0, 0.5)
+    assert weights.audience == MatchWeights().audience
+    monkeypatch.delenv("MATCH_WEIGHTS")
+    assert load_settings().match_weights == MatchWeights()
 
 
 def test_webhook_requires_secret(monkeypatch: pytest.MonkeyPatch) -> None:
