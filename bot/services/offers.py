@@ -1,0 +1,200 @@
+"""Offers: asking the best candidates, and what happens when they answer or do not.
+
+Knows nothing of Telegram: each method returns what happened, and the handler (or
+the expiry job) tells the people concerned. Every change goes through the state
+machine (``assignment_states``) and is applied as a compare-and-set, inside the
+caller's transaction: if anything fails, nothing of it is kept.
+
+- ``fill`` offers a request to as many top-ranked candidates as it still needs
+  (wanted − accepted − offers still open), and reports a shortfall when candidates
+  run out, so organizers can be alerted.
+- ``accept`` re-checks everything on the server (the offer is this person's, still
+  open, not past its expiry, and a slot is free), takes a slot with the conditional
+  update, and when the request becomes full withdraws the other open offers.
+- ``decline`` and ``expire_due`` close offers and ask the next candidates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.errors import Conflict, NotAllowed, NotFound
+from bot.services.assignment_states import Event, InvalidTransition, Status, next_status
+from bot.services.matching import MatchWeights
+from bot.services.matchmaking import rank_for_request
+from storage.dto import AssignmentDTO, StoryRequestDTO
+from storage.repositories import Repositories
+
+DECLINE_REASONS = ("no_time", "not_my_topic", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class FillResult:
+    request_id: int
+    offers: tuple[AssignmentDTO, ...] = ()
+    #: Offers still needed that no candidate could take (alert organizers when > 0).
+    shortfall: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptResult:
+    assignment: AssignmentDTO
+    request: StoryRequestDTO
+    #: Other open offers withdrawn because this accept filled the request.
+    withdrawn: tuple[AssignmentDTO, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedOffer:
+    """An offer that was declined or expired, and the offers made to replace it."""
+
+    assignment: AssignmentDTO
+    refill: FillResult = field(default_factory=lambda: FillResult(0))
+
+
+class OfferService:
+    def __init__(
+        self,
+        repos: Repositories,
+        clock: Clock,
+        *,
+        tz: ZoneInfo,
+        offer_ttl: timedelta,
+        weights: MatchWeights,
+    ) -> None:
+        self.repos = repos
+        self.clock = clock
+        self.tz = tz
+        self.offer_ttl = offer_ttl
+        self.weights = weights
+
+    async def _request(self, request_id: int) -> StoryRequestDTO:
+        request = await self.repos.requests.get(request_id)
+        if request is None:
+            raise NotFound("error.not_found")
+        return request
+
+    async def fill(self, request_id: int) -> FillResult:
+        """Offer the request to the next best candidates, as many as still needed."""
+        request = await self._request(request_id)
+        if request.status != "open" or not request.wanted:
+            return FillResult(request_id)
+        open_offers = await self.repos.assignments.count(request_id, [Status.OFFERED])
+        needed = request.wanted - request.accepted - open_offers
+        if needed <= 0:
+            return FillResult(request_id)
+        startup = await self.repos.startups.get(request.startup_id)
+        if startup is None:
+            raise NotFound("error.not_found")
+        now = self.clock()
+        ranked = await rank_for_request(
+            self.repos, request, startup, now=now, tz=self.tz, weights=self.weights, limit=needed
+        )
+        made = []
+        for candidate in ranked:
+            offer = await self.repos.assignments.offer(
+                request_id=request_id,
+                ambassador_id=candidate.ambassador_id,
+                score=candidate.score,
+                reasons=[r.as_json() for r in candidate.reasons],
+                offered_at=now,
+                expires_at=now + self.offer_ttl,
+            )
+            if offer is not None:
+                made.append(offer)
+        return FillResult(request_id, tuple(made), needed - len(made))
+
+    async def _own_offer(self, assignment_id: int, ambassador_id: int) -> AssignmentDTO:
+        """The assignment, if it is this ambassador's (callback data is not trusted)."""
+        assignment = await self.repos.assignments.get(assignment_id)
+        if assignment is None:
+            raise NotFound("error.not_found")
+        if assignment.ambassador_id != ambassador_id:
+            raise NotAllowed()
+        return assignment
+
+    def _check_open(self, assignment: AssignmentDTO, event: Event) -> None:
+        """Refuse answers to offers that are closed or past their time (even if the
+        expiry job has not run yet: a late press never wins)."""
+        status = Status(assignment.status)
+        if status is Status.OFFERED and assignment.expires_at <= self.clock():
+            raise InvalidTransition(Status.EXPIRED, event)
+        next_status(status, event)
+
+    async def accept(self, assignment_id: int, ambassador_id: int) -> AcceptResult:
+        assignment = await self._own_offer(assignment_id, ambassador_id)
+        self._check_open(assignment, Event.ACCEPT)
+        if not await self.repos.requests.take_slot(assignment.request_id):
+            raise Conflict("assignment.error.filled")
+        now = self.clock()
+        if not await self.repos.assignments.transition(
+            assignment_id,
+            from_statuses=[Status.OFFERED],
+            to_status=next_status(Status.OFFERED, Event.ACCEPT),
+            values={"answered_at": now},
+        ):
+            # Changed since we read it (withdrawn by an organizer, say); the raise
+            # rolls back the slot taken above along with everything else.
+            raise InvalidTransition(Status.WITHDRAWN, Event.ACCEPT)
+        request = await self._request(assignment.request_id)
+        withdrawn: list[AssignmentDTO] = []
+        if request.wanted is not None and request.accepted >= request.wanted:
+            await self.repos.requests.transition(
+                request.id, from_statuses=["open"], to_status="filled"
+            )
+            withdrawn = await self._withdraw_open_offers(request.id, now)
+            request = await self._request(request.id)
+        accepted = await self.repos.assignments.get(assignment_id)
+        assert accepted is not None
+        return AcceptResult(accepted, request, tuple(withdrawn))
+
+    async def _withdraw_open_offers(self, request_id: int, now: datetime) -> list[AssignmentDTO]:
+        withdrawn = []
+        for other in await self.repos.assignments.for_request(request_id):
+            if other.status == Status.OFFERED and await self.repos.assignments.transition(
+                other.id,
+                from_statuses=[Status.OFFERED],
+                to_status=next_status(Status.OFFERED, Event.WITHDRAW),
+                values={"answered_at": now},
+            ):
+                withdrawn.append(other)
+        return withdrawn
+
+    async def decline(
+        self, assignment_id: int, ambassador_id: int, reason: str | None = None
+    ) -> ClosedOffer:
+        assignment = await self._own_offer(assignment_id, ambassador_id)
+        self._check_open(assignment, Event.DECLINE)
+        if reason is not None and reason not in DECLINE_REASONS:
+            raise NotAllowed()
+        if not await self.repos.assignments.transition(
+            assignment_id,
+            from_statuses=[Status.OFFERED],
+            to_status=next_status(Status.OFFERED, Event.DECLINE),
+            values={"answered_at": self.clock(), "decline_reason": reason},
+        ):
+            raise InvalidTransition(Status.WITHDRAWN, Event.DECLINE)
+        closed = await self.repos.assignments.get(assignment_id)
+        assert closed is not None
+        return ClosedOffer(closed, await self.fill(assignment.request_id))
+
+    async def expire_due(self, *, limit: int = 100) -> list[ClosedOffer]:
+        """Expire offers past their time and offer their requests to the next people.
+
+        Run periodically (and safe to run twice: the compare-and-set skips offers
+        someone answered meanwhile).
+        """
+        closed = []
+        for offer in await self.repos.assignments.expired_offers(self.clock(), limit=limit):
+            if await self.repos.assignments.transition(
+                offer.id,
+                from_statuses=[Status.OFFERED],
+                to_status=next_status(Status.OFFERED, Event.EXPIRE),
+            ):
+                expired = await self.repos.assignments.get(offer.id)
+                assert expired is not None
+                closed.append(ClosedOffer(expired, await self.fill(offer.request_id)))
+        return closed
