@@ -24,7 +24,7 @@ from bot.clock import Clock
 from bot.errors import Conflict, NotAllowed, NotFound
 from bot.services.assignment_states import Event, InvalidTransition, Status, next_status
 from bot.services.matching import MatchWeights
-from bot.services.matchmaking import rank_for_request
+from bot.services.matchmaking import month_start, rank_for_request
 from storage.dto import AssignmentDTO, StoryRequestDTO
 from storage.repositories import Repositories
 
@@ -127,6 +127,7 @@ class OfferService:
     async def accept(self, assignment_id: int, ambassador_id: int) -> AcceptResult:
         assignment = await self._own_offer(assignment_id, ambassador_id)
         self._check_open(assignment, Event.ACCEPT)
+        await self._check_capacity(ambassador_id)
         if not await self.repos.requests.take_slot(assignment.request_id):
             raise Conflict("assignment.error.filled")
         now = self.clock()
@@ -150,6 +151,16 @@ class OfferService:
         accepted = await self.repos.assignments.get(assignment_id)
         assert accepted is not None
         return AcceptResult(accepted, request, tuple(withdrawn))
+
+    async def _check_capacity(self, ambassador_id: int) -> None:
+        """Offers made while there was room may outnumber it: accepting re-checks."""
+        ambassador = await self.repos.ambassadors.get(ambassador_id)
+        if ambassador is None:
+            raise NotFound("error.not_found")
+        since = month_start(self.clock(), self.tz)
+        taken = await self.repos.assignments.taken_since(ambassador_id, since)
+        if taken >= (ambassador.capacity or 0):
+            raise Conflict("assignment.error.capacity", capacity=ambassador.capacity or 0)
 
     async def _withdraw_open_offers(self, request_id: int, now: datetime) -> list[AssignmentDTO]:
         withdrawn = []

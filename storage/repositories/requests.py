@@ -260,6 +260,15 @@ class AssignmentRepo:
         )
         return int((await self.session.execute(statement)).scalar_one())
 
+    async def taken_since(self, ambassador_id: int, since: datetime) -> int:
+        """Stories this ambassador accepted since ``since`` (and still holds)."""
+        statement = select(func.count()).where(
+            _A.c.ambassador_id == ambassador_id,
+            _A.c.status.in_(("accepted", "published", "overdue")),
+            _A.c.answered_at >= since,
+        )
+        return int((await self.session.execute(statement)).scalar_one())
+
     async def expired_offers(self, now: datetime, *, limit: int = 100) -> list[AssignmentDTO]:
         """Open offers whose time is up, oldest first (for the expiry job)."""
         rows = await self.session.execute(

@@ -176,3 +176,26 @@ async def test_a_full_request_refuses_accepts(
         with pytest.raises(Conflict) as full:
             await offers.accept(offer.id, ids[0])
         assert full.value.code == "assignment.error.filled"
+
+
+async def test_accepting_beyond_monthly_capacity_is_refused(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        repos = Repositories.bind(s)
+        first_request, ids = await world(repos, clock, ambassadors=1, wanted=1)
+        await repos.ambassadors.update_fields(ids[0], {"capacity": 1})
+        request = await repos.requests.get(first_request)
+        assert request is not None
+        second = await repos.requests.create_draft(
+            request.startup_id, regions=["can_tho"], languages=["vi"], wanted=1
+        )
+        await repos.requests.transition(second.id, from_statuses=["draft"], to_status="open")
+        offers = service(repos, clock)
+        (a,) = (await offers.fill(first_request)).offers
+        (b,) = (await offers.fill(second.id)).offers  # both offered while there was room
+        await offers.accept(a.id, ids[0])
+        with pytest.raises(Conflict) as full:
+            await offers.accept(b.id, ids[0])
+        assert full.value.code == "assignment.error.capacity"
+        assert full.value.params == {"capacity": 1}
