@@ -6,7 +6,8 @@ audiences, capacity 1-8) and a history of requests and assignments (offers,
 accepted, published on time or late, overdue), then ranks candidates for random
 requests the way the bot does (`bot.services.matchmaking.rank_for_request`: the
 candidate query, the already-offered set, scoring and ordering). Reports p50/p95
-of the whole call and the peak of memory allocated during it (tracemalloc).
+of the whole call and the peak of memory allocated during it (tracemalloc). The
+heap is settled first as in the bot (``bot.app.settle_heap``).
 
     .venv/bin/python benchmarks/matching.py --ambassadors 10000
     .venv/bin/python benchmarks/matching.py --ambassadors 10000 \\
@@ -33,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Table, insert  # noqa: E402
 
+from bot.app import settle_heap  # noqa: E402
 from bot.provinces import NATIONWIDE, all_provinces  # noqa: E402
 from bot.reference import codes  # noqa: E402
 from bot.services.matching import MatchWeights  # noqa: E402
@@ -189,6 +191,7 @@ async def seed(url: str, ambassadors: int, seed_value: int) -> tuple[list[int], 
 
 async def measure(url: str, request_ids: list[int], runs: int, seed_value: int) -> None:
     rng = random.Random(seed_value + 1)
+    settle_heap()  # as the bot does after startup (bot/app.py)
     engine = create_engine(url)
     maker = create_sessionmaker(engine)
     timings: list[float] = []
