@@ -42,6 +42,7 @@ typecheck: install
 
 bench: install
 	$(PY) benchmarks/registration.py
+	$(PY) benchmarks/matching.py
 
 sandbox-emulator: install
 	$(PY) -m sandbox --port 8081 --no-rate-limits
