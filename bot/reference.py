@@ -1,4 +1,5 @@
-"""Translated reference taxonomies (needs, sectors, stages, platforms, languages).
+"""Translated reference taxonomies (needs, sectors, stages, platforms, languages,
+audiences).
 
 The codes are stored in the database and in callback data, so they never change;
 labels live in ``bot/data/taxonomy.json`` so wording can be fixed without a
@@ -14,9 +15,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-Kind = Literal["needs", "sectors", "stages", "platforms", "languages"]
+Kind = Literal["needs", "sectors", "stages", "platforms", "languages", "audiences"]
 
-KINDS: tuple[Kind, ...] = ("needs", "sectors", "stages", "platforms", "languages")
+KINDS: tuple[Kind, ...] = ("needs", "sectors", "stages", "platforms", "languages", "audiences")
 
 # Singular spellings are accepted too, because call sites read naturally either way
 # (``label("sector", code, lang)``).
@@ -27,6 +28,7 @@ _KIND_ALIASES: dict[str, Kind] = {
     "stage": "stages",
     "platform": "platforms",
     "language": "languages",
+    "audience": "audiences",
 }
 
 
@@ -80,6 +82,8 @@ class Taxonomy:
     stages: tuple[Item, ...]
     platforms: tuple[Platform, ...]
     languages: tuple[Item, ...]
+    #: Who a story is for (story requests).
+    audiences: tuple[Item, ...]
 
     def items(self, kind: str) -> tuple[Item, ...]:
         """Entries of one kind (plural or singular name); KeyError for an unknown kind."""
@@ -123,6 +127,7 @@ def taxonomy() -> Taxonomy:
         stages=tuple(_item(r) for r in raw["stages"]),
         platforms=tuple(_platform(r) for r in raw["platforms"]),
         languages=tuple(_item(r) for r in raw["languages"]),
+        audiences=tuple(_item(r) for r in raw["audiences"]),
     )
 
 

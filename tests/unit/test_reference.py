@@ -64,6 +64,8 @@ EXPECTED_CODES = {
         "other",
     ),
     "languages": ("vi", "en", "other"),
+    # issue #3: who a story is for
+    "audiences": ("investors", "customers", "partners", "government", "public"),
 }
 
 VIETNAMESE_MARKS = re.compile(r"[à-ỹđĐÀ-Ỹ]")

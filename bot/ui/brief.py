@@ -1,0 +1,59 @@
+"""The brief an ambassador reads: built from the pitch's fields by a fixed template.
+
+Deterministic on purpose: the same request always reads the same way, in the
+reader's language, with every word the startup typed escaped. A later issue adds
+an AI-drafted brief on top of this one, never instead of it. The startup's contact
+is shown only to ambassadors who accepted (``with_contact``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Html, escape
+from bot.provinces import region_label
+from bot.reference import label
+from storage.dto import StartupDTO, StoryRequestDTO
+
+T = Callable[..., str]
+
+
+def _labels(kind: str, codes: Sequence[str], lang: str) -> str:
+    return ", ".join(label(kind, code, lang) for code in codes)
+
+
+def render_brief(
+    request: StoryRequestDTO,
+    startup: StartupDTO,
+    t: T,
+    lang: str,
+    tz: ZoneInfo,
+    *,
+    with_contact: bool = False,
+) -> Html:
+    """The brief as Telegram HTML (at most ~2,900 characters: within one message)."""
+    company = escape(startup.company_name or "")
+    need = label("needs", request.need, lang) if request.need else ""
+    lines = [
+        t("brief.title", company=company, need=need),
+        "",
+        escape(request.story or ""),
+        "",
+        t("brief.audiences", audiences=_labels("audiences", request.audiences, lang)),
+        t("brief.platforms", platforms=_labels("platforms", request.platforms, lang))
+        if request.platforms
+        else t("brief.platforms_any"),
+        t("brief.regions", regions=", ".join(region_label(r, lang) for r in request.regions)),
+        t("brief.languages", languages=_labels("languages", request.languages, lang)),
+    ]
+    if request.deadline is not None:
+        lines.append(t("brief.deadline", date=request.deadline.astimezone(tz).strftime("%d/%m/%Y")))
+    if request.wanted:
+        lines.append(t("brief.wanted", count=request.wanted))
+    if with_contact:
+        contact = " · ".join(
+            escape(v) for v in (startup.contact_name, startup.phone, startup.email) if v
+        )
+        lines.append(t("brief.contact", contact=Html(contact)))
+    return Html("\n".join(lines))
