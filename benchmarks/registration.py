@@ -178,12 +178,10 @@ async def run_phase(
     log = open(LOG_DIR / f"{name.replace(' ', '_')}.log", "w")  # noqa: SIM115, ASYNC230
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)  # noqa: ASYNC220
     try:
-        polls = emu.stats["getUpdates"]
-        deadline = time.monotonic() + 60
-        while emu.stats["getUpdates"] <= polls + 1:  # the bot is up and polling
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{name} did not start: see {log.name}")
-            await asyncio.sleep(0.05)
+        try:
+            await emu.wait_for_polls(2, alive=lambda: proc.poll() is None)
+        except (RuntimeError, TimeoutError) as error:
+            raise RuntimeError(f"{name} did not start: see {log.name}") from error
         people = [
             emu.user(id=first_id + i, first_name=f"U{i}", language_code="vi") for i in range(users)
         ]

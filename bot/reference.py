@@ -10,6 +10,7 @@ shared state.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -159,6 +160,11 @@ def label(kind: str, code: str, lang: str | None) -> str:
     """
     item = get(kind, code)
     return item.label(lang) if item else code
+
+
+def labels(kind: str, codes: Iterable[str], lang: str | None) -> str:
+    """Labels of several codes, comma-separated, in order."""
+    return ", ".join(label(kind, code, lang) for code in codes)
 
 
 def platform(code: str) -> Platform | None:

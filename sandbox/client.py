@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -191,6 +193,26 @@ class Emulator:
     def stats(self) -> Counter[str]:
         """Requests per method (live counter)."""
         return self.world.stats
+
+    async def wait_for_polls(
+        self,
+        count: int = 1,
+        *,
+        timeout: float = 60.0,  # noqa: ASYNC109 (a test helper, like SimUser.expect_*)
+        alive: Callable[[], bool] | None = None,
+    ) -> None:
+        """Wait until the bot has called getUpdates ``count`` more times: it is up and
+        polling. For a bot started in another process, whose start-up time is not
+        the test's business; ``alive`` (the process is still running) fails fast.
+        """
+        target = self.world.stats["getUpdates"] + count
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.world.stats["getUpdates"] < target:
+            if alive is not None and not alive():
+                raise RuntimeError("the bot stopped before it started polling")
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"the bot did not poll for updates within {timeout}s")
+            await asyncio.sleep(0.05)
 
     @property
     def error_stats(self) -> Counter[str]:

@@ -187,33 +187,34 @@ def points(request: RequestFacts, c: Candidate, weights: MatchWeights) -> float:
 
 def _reason(
     name: str, request: RequestFacts, c: Candidate, fitting: list[ChannelFacts]
-) -> Reason | None:
-    """The fact behind one component, or None when it has nothing to show."""
+) -> tuple[str, tuple[str, ...]] | None:
+    """The fact behind one component (code and values), or None when it has nothing
+    to show."""
     if name == "topic":
         sectors = tuple(sorted(request.sectors & c.topics))
-        return Reason("sector", sectors) if sectors else None
+        return ("sector", sectors) if sectors else None
     if name == "region":
         local = sorted((request.regions - {NATIONWIDE}) & c.regions)
         if local:
-            return Reason("region", (local[0],))
-        return Reason("nationwide") if NATIONWIDE in c.regions else None
+            return ("region", (local[0],))
+        return ("nationwide", ()) if NATIONWIDE in c.regions else None
     if name == "language":
         langs = tuple(sorted(request.languages & c.languages))
-        return Reason("language", langs) if langs else None
+        return ("language", langs) if langs else None
     if name == "platform":
         platforms = tuple(sorted({ch.platform for ch in fitting}))
-        return Reason("platform", platforms) if request.platforms and platforms else None
+        return ("platform", platforms) if request.platforms and platforms else None
     if name == "audience":
         if not any(ch.audience > 0 for ch in fitting):
             return None
         biggest = max(fitting, key=lambda ch: (ch.audience, ch.platform))
-        return Reason("audience", (str(biggest.audience), biggest.platform))
+        return ("audience", (str(biggest.audience), biggest.platform))
     if name == "track_record":
         if not c.accepted_due:
             return None
         on_time = max(0, min(c.published_on_time, c.accepted_due))
-        return Reason("track_record", (str(on_time), str(c.accepted_due)))
-    return Reason("free") if c.open_load == 0 else None
+        return ("track_record", (str(on_time), str(c.accepted_due)))
+    return ("free", ()) if c.open_load == 0 else None
 
 
 def score(request: RequestFacts, c: Candidate, weights: MatchWeights) -> Scored:
@@ -221,9 +222,9 @@ def score(request: RequestFacts, c: Candidate, weights: MatchWeights) -> Scored:
     values, penalty, fitting = _components(request, c, weights)
     reasons = []
     for name, value in zip(_COMPONENTS, values, strict=True):
-        reason = _reason(name, request, c, fitting)
-        if reason is not None:
-            reasons.append(Reason(reason.code, reason.args, round(value, 4)))
+        fact = _reason(name, request, c, fitting)
+        if fact is not None:
+            reasons.append(Reason(*fact, weight=round(value, 4)))
     reasons.sort(key=lambda r: (-r.weight, r.code))
     return Scored(c.ambassador_id, round(sum(values) - penalty, 6), tuple(reasons[:TOP_REASONS]))
 

@@ -16,8 +16,9 @@ caller's transaction: if anything fails, nothing of it is kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -128,29 +129,35 @@ class OfferService:
         assignment = await self._own_offer(assignment_id, ambassador_id)
         self._check_open(assignment, Event.ACCEPT)
         await self._check_capacity(ambassador_id)
-        if not await self.repos.requests.take_slot(assignment.request_id):
+        request = await self.repos.requests.take_slot(assignment.request_id)
+        if request is None:
             raise Conflict("assignment.error.filled")
         now = self.clock()
-        if not await self.repos.assignments.transition(
-            assignment_id,
-            from_statuses=[Status.OFFERED],
-            to_status=next_status(Status.OFFERED, Event.ACCEPT),
-            values={"answered_at": now},
-        ):
+        accepted = await self._answer(assignment, Event.ACCEPT, {"answered_at": now})
+        if accepted is None:
             # Changed since we read it (withdrawn by an organizer, say); the raise
             # rolls back the slot taken above along with everything else.
             raise InvalidTransition(Status.WITHDRAWN, Event.ACCEPT)
-        request = await self._request(assignment.request_id)
         withdrawn: list[AssignmentDTO] = []
         if request.wanted is not None and request.accepted >= request.wanted:
-            await self.repos.requests.transition(
+            if await self.repos.requests.transition(
                 request.id, from_statuses=["open"], to_status="filled"
-            )
+            ):
+                request = replace(request, status="filled")
             withdrawn = await self._withdraw_open_offers(request.id, now)
-            request = await self._request(request.id)
-        accepted = await self.repos.assignments.get(assignment_id)
-        assert accepted is not None
         return AcceptResult(accepted, request, tuple(withdrawn))
+
+    async def _answer(
+        self, offer: AssignmentDTO, event: Event, values: dict[str, Any] | None = None
+    ) -> AssignmentDTO | None:
+        """Move an open offer on by ``event`` (compare-and-set); the offer as it now
+        is, or None when it was no longer open."""
+        status = next_status(Status.OFFERED, event)
+        if not await self.repos.assignments.transition(
+            offer.id, from_statuses=[Status.OFFERED], to_status=status, values=values
+        ):
+            return None
+        return replace(offer, status=status, **(values or {}))
 
     async def _check_capacity(self, ambassador_id: int) -> None:
         """Offers made while there was room may outnumber it: accepting re-checks."""
@@ -165,13 +172,10 @@ class OfferService:
     async def _withdraw_open_offers(self, request_id: int, now: datetime) -> list[AssignmentDTO]:
         withdrawn = []
         for other in await self.repos.assignments.for_request(request_id):
-            if other.status == Status.OFFERED and await self.repos.assignments.transition(
-                other.id,
-                from_statuses=[Status.OFFERED],
-                to_status=next_status(Status.OFFERED, Event.WITHDRAW),
-                values={"answered_at": now},
-            ):
-                withdrawn.append(other)
+            if other.status == Status.OFFERED:
+                closed = await self._answer(other, Event.WITHDRAW, {"answered_at": now})
+                if closed is not None:
+                    withdrawn.append(closed)
         return withdrawn
 
     async def decline(
@@ -181,15 +185,10 @@ class OfferService:
         self._check_open(assignment, Event.DECLINE)
         if reason is not None and reason not in DECLINE_REASONS:
             raise NotAllowed()
-        if not await self.repos.assignments.transition(
-            assignment_id,
-            from_statuses=[Status.OFFERED],
-            to_status=next_status(Status.OFFERED, Event.DECLINE),
-            values={"answered_at": self.clock(), "decline_reason": reason},
-        ):
+        values = {"answered_at": self.clock(), "decline_reason": reason}
+        closed = await self._answer(assignment, Event.DECLINE, values)
+        if closed is None:
             raise InvalidTransition(Status.WITHDRAWN, Event.DECLINE)
-        closed = await self.repos.assignments.get(assignment_id)
-        assert closed is not None
         return ClosedOffer(closed, await self.fill(assignment.request_id))
 
     async def expire_due(self, *, limit: int = 100) -> list[ClosedOffer]:
@@ -200,12 +199,7 @@ class OfferService:
         """
         closed = []
         for offer in await self.repos.assignments.expired_offers(self.clock(), limit=limit):
-            if await self.repos.assignments.transition(
-                offer.id,
-                from_statuses=[Status.OFFERED],
-                to_status=next_status(Status.OFFERED, Event.EXPIRE),
-            ):
-                expired = await self.repos.assignments.get(offer.id)
-                assert expired is not None
+            expired = await self._answer(offer, Event.EXPIRE)
+            if expired is not None:
                 closed.append(ClosedOffer(expired, await self.fill(offer.request_id)))
         return closed

@@ -8,19 +8,13 @@ is shown only to ambassadors who accepted (``with_contact``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Html, escape
 from bot.provinces import region_label
-from bot.reference import label
+from bot.reference import label, labels
+from bot.ui.cards import T
 from storage.dto import StartupDTO, StoryRequestDTO
-
-T = Callable[..., str]
-
-
-def _labels(kind: str, codes: Sequence[str], lang: str) -> str:
-    return ", ".join(label(kind, code, lang) for code in codes)
 
 
 def render_brief(
@@ -40,12 +34,12 @@ def render_brief(
         "",
         escape(request.story or ""),
         "",
-        t("brief.audiences", audiences=_labels("audiences", request.audiences, lang)),
-        t("brief.platforms", platforms=_labels("platforms", request.platforms, lang))
+        t("brief.audiences", audiences=labels("audiences", request.audiences, lang)),
+        t("brief.platforms", platforms=labels("platforms", request.platforms, lang))
         if request.platforms
         else t("brief.platforms_any"),
         t("brief.regions", regions=", ".join(region_label(r, lang) for r in request.regions)),
-        t("brief.languages", languages=_labels("languages", request.languages, lang)),
+        t("brief.languages", languages=labels("languages", request.languages, lang)),
     ]
     if request.deadline is not None:
         lines.append(t("brief.deadline", date=request.deadline.astimezone(tz).strftime("%d/%m/%Y")))

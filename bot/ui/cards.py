@@ -7,7 +7,7 @@ from collections.abc import Callable
 from bot.errors import DomainError
 from bot.i18n import Html, escape
 from bot.provinces import get_province, region_label
-from bot.reference import label
+from bot.reference import label, labels
 from bot.services.forms import FormField, Kind, Profile, form_for
 from storage.dto import AmbassadorDTO, ChannelDTO
 
@@ -109,7 +109,7 @@ def display_value(profile: Profile, field: FormField, lang: str, t: T) -> Html:
         return Html("—")
     if field.kind in (Kind.MULTI, Kind.SINGLE) and field.taxonomy:
         codes = value if isinstance(value, tuple) else (value,)
-        return escape(", ".join(label(field.taxonomy, c, lang) for c in codes))
+        return escape(labels(field.taxonomy, codes, lang))
     if field.kind is Kind.PROVINCE:
         province = get_province(value)
         return escape(province.label(lang) if province else value)

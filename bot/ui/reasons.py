@@ -8,13 +8,12 @@ followers on TikTok" for another.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from bot.i18n import Html
 from bot.provinces import region_label
-from bot.reference import label
-
-T = Callable[..., str]
+from bot.reference import label, labels
+from bot.ui.cards import T
 
 #: Reason code -> i18n key (literal keys so the catalog check sees them).
 REASON_KEYS = {
@@ -38,19 +37,15 @@ def compact_number(value: int) -> str:
     return str(value)
 
 
-def _labels(kind: str, codes: Sequence[str], lang: str) -> str:
-    return ", ".join(label(kind, code, lang) for code in codes)
-
-
 def _params(code: str, args: Sequence[str], lang: str) -> dict[str, str]:
     if code == "sector":
-        return {"sectors": _labels("sectors", args, lang)}
+        return {"sectors": labels("sectors", args, lang)}
     if code == "region":
         return {"region": region_label(args[0], lang)}
     if code == "language":
-        return {"languages": _labels("languages", args, lang)}
+        return {"languages": labels("languages", args, lang)}
     if code == "platform":
-        return {"platforms": _labels("platforms", args, lang)}
+        return {"platforms": labels("platforms", args, lang)}
     if code == "audience":
         return {
             "count": compact_number(int(args[0])),

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, select
 
 from storage.dto import AmbassadorDTO, ChannelDTO, StartupDTO
 from storage.models import Ambassador, Channel, Startup
+from storage.repositories.rows import StatusRepo, dto_from_row
 
-_LIST_FIELDS = {"sectors", "needs", "topics", "regions", "languages", "skipped"}
 _CHANNELS: Table = Channel.__table__  # type: ignore[assignment]
 _SELECT_CHANNELS = (
     select(_CHANNELS)
@@ -23,7 +22,7 @@ _SELECT_CHANNELS = (
 DtoT = TypeVar("DtoT", StartupDTO, AmbassadorDTO)
 
 
-class _ProfileRepo(ABC, Generic[DtoT]):
+class _ProfileRepo(StatusRepo, ABC, Generic[DtoT]):
     """Shared operations; subclasses name the table and build the DTO.
 
     Profiles are read and written on every step of a registration, so the
@@ -31,8 +30,6 @@ class _ProfileRepo(ABC, Generic[DtoT]):
     map to keep in sync, no per-call statement building (docs/benchmarks.md).
     """
 
-    table: ClassVar[Table]
-    editable: ClassVar[frozenset[str]]
     _by_id: ClassVar[Any]
     _by_user: ClassVar[Any]
 
@@ -41,9 +38,6 @@ class _ProfileRepo(ABC, Generic[DtoT]):
         t = cls.table
         cls._by_id = select(t).where(t.c.id == bindparam("id"))
         cls._by_user = select(t).where(t.c.user_id == bindparam("user_id"))
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
 
     @abstractmethod
     async def _dtos(self, rows: Sequence[Row[Any]]) -> list[DtoT]:
@@ -63,31 +57,6 @@ class _ProfileRepo(ABC, Generic[DtoT]):
         statement = insert(self.table).values(user_id=user_id, status="draft")
         row = (await self.session.execute(statement.returning(*self.table.c))).one()
         return (await self._dtos([row]))[0]
-
-    async def update_fields(self, profile_id: int, values: dict[str, Any]) -> None:
-        unknown = set(values) - self.editable
-        if unknown:
-            raise ValueError(f"not editable: {sorted(unknown)}")
-        clean = {k: list(v) if k in _LIST_FIELDS else v for k, v in values.items()}
-        t = self.table
-        await self.session.execute(update(t).where(t.c.id == profile_id).values(**clean))
-
-    async def transition(
-        self,
-        profile_id: int,
-        *,
-        from_statuses: Iterable[str],
-        to_status: str,
-        values: dict[str, Any] | None = None,
-    ) -> bool:
-        """Compare-and-set the status; False when someone else changed it first."""
-        t = self.table
-        result = await self.session.execute(
-            update(t)
-            .where(t.c.id == profile_id, t.c.status.in_(list(from_statuses)))
-            .values(status=to_status, **(values or {}))
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def list_by_status(self, status: str, *, limit: int = 50) -> list[DtoT]:
         t = self.table
@@ -121,30 +90,7 @@ class StartupRepo(_ProfileRepo[StartupDTO]):
     )
 
     async def _dtos(self, rows: Sequence[Row[Any]]) -> list[StartupDTO]:
-        return [self._dto(row) for row in rows]
-
-    @staticmethod
-    def _dto(row: Row[Any]) -> StartupDTO:
-        return StartupDTO(
-            id=row.id,
-            user_id=row.user_id,
-            status=row.status,
-            company_name=row.company_name,
-            sectors=tuple(row.sectors or ()),
-            stage=row.stage,
-            province=row.province,
-            website=row.website,
-            description=row.description,
-            contact_name=row.contact_name,
-            phone=row.phone,
-            email=row.email,
-            needs=tuple(row.needs or ()),
-            skipped=tuple(row.skipped or ()),
-            submitted_at=row.submitted_at,
-            decided_at=row.decided_at,
-            decided_by=row.decided_by,
-            reject_reason=row.reject_reason,
-        )
+        return [dto_from_row(StartupDTO, row) for row in rows]
 
 
 class AmbassadorRepo(_ProfileRepo[AmbassadorDTO]):
@@ -172,28 +118,10 @@ class AmbassadorRepo(_ProfileRepo[AmbassadorDTO]):
             channels.setdefault(c.ambassador_id, []).append(
                 ChannelDTO(c.id, c.platform, c.url, c.audience)
             )
-        return [self._dto(row, tuple(channels.get(row.id, ()))) for row in rows]
-
-    @staticmethod
-    def _dto(row: Row[Any], channels: tuple[ChannelDTO, ...]) -> AmbassadorDTO:
-        return AmbassadorDTO(
-            id=row.id,
-            user_id=row.user_id,
-            status=row.status,
-            display_name=row.display_name,
-            channels=channels,
-            paused=bool(row.paused),
-            channels_done=row.channels_done,
-            topics=tuple(row.topics or ()),
-            regions=tuple(row.regions or ()),
-            languages=tuple(row.languages or ()),
-            capacity=row.capacity,
-            skipped=tuple(row.skipped or ()),
-            submitted_at=row.submitted_at,
-            decided_at=row.decided_at,
-            decided_by=row.decided_by,
-            reject_reason=row.reject_reason,
-        )
+        return [
+            dto_from_row(AmbassadorDTO, row, channels=tuple(channels.get(row.id, ())))
+            for row in rows
+        ]
 
     async def add_channel(
         self, ambassador_id: int, *, platform: str, url: str | None, audience: int

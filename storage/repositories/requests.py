@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import AssignmentDTO, CandidateFactsDTO, StoryRequestDTO
 from storage.models import Ambassador, Assignment, Channel, StoryRequest
+from storage.repositories.rows import StatusRepo, dto_from_row, editable_values
 
 _R: Table = StoryRequest.__table__  # type: ignore[assignment]
 _A: Table = Assignment.__table__  # type: ignore[assignment]
 _AMB: Table = Ambassador.__table__  # type: ignore[assignment]
 _CH: Table = Channel.__table__  # type: ignore[assignment]
-_LIST_FIELDS = {"audiences", "platforms", "regions", "languages", "skipped"}
 
 _REQUEST_BY_ID = select(_R).where(_R.c.id == bindparam("id"))
 _ASSIGNMENT_BY_ID = select(_A).where(_A.c.id == bindparam("id"))
@@ -38,6 +38,7 @@ _TAKE_SLOT = (
         _R.c.accepted < _R.c.wanted,
     )
     .values(accepted=_R.c.accepted + 1)
+    .returning(*_R.c)
 )
 _RELEASE_SLOT = (
     update(_R)
@@ -47,46 +48,16 @@ _RELEASE_SLOT = (
 
 
 def _request_dto(row: Row[Any]) -> StoryRequestDTO:
-    return StoryRequestDTO(
-        id=row.id,
-        startup_id=row.startup_id,
-        status=row.status,
-        need=row.need,
-        story=row.story,
-        audiences=tuple(row.audiences or ()),
-        platforms=tuple(row.platforms or ()),
-        regions=tuple(row.regions or ()),
-        languages=tuple(row.languages or ()),
-        deadline=row.deadline,
-        wanted=row.wanted,
-        accepted=row.accepted,
-        skipped=tuple(row.skipped or ()),
-        submitted_at=row.submitted_at,
-        decided_at=row.decided_at,
-        decided_by=row.decided_by,
-        reject_reason=row.reject_reason,
-        created_at=row.created_at,
-    )
+    return dto_from_row(StoryRequestDTO, row)
 
 
 def _assignment_dto(row: Row[Any]) -> AssignmentDTO:
-    return AssignmentDTO(
-        id=row.id,
-        request_id=row.request_id,
-        ambassador_id=row.ambassador_id,
-        status=row.status,
-        score=row.score,
-        reasons=tuple((str(code), tuple(args)) for code, args in (row.reasons or ())),
-        offered_at=row.offered_at,
-        expires_at=row.expires_at,
-        offered_by=row.offered_by,
-        answered_at=row.answered_at,
-        decline_reason=row.decline_reason,
-        published_at=row.published_at,
-    )
+    reasons = tuple((str(code), tuple(args)) for code, args in (row.reasons or ()))
+    return dto_from_row(AssignmentDTO, row, reasons=reasons)
 
 
-class StoryRequestRepo:
+class StoryRequestRepo(StatusRepo):
+    table = _R
     editable = frozenset(
         {
             "need",
@@ -101,11 +72,8 @@ class StoryRequestRepo:
         }
     )
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
     async def create_draft(self, startup_id: int, **values: Any) -> StoryRequestDTO:
-        clean = self._clean(values)
+        clean = editable_values(values, self.editable)
         statement = insert(_R).values(startup_id=startup_id, status="draft", **clean)
         row = (await self.session.execute(statement.returning(*_R.c))).one()
         return _request_dto(row)
@@ -114,36 +82,14 @@ class StoryRequestRepo:
         row = (await self.session.execute(_REQUEST_BY_ID, {"id": request_id})).first()
         return _request_dto(row) if row is not None else None
 
-    def _clean(self, values: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(values) - self.editable
-        if unknown:
-            raise ValueError(f"not editable: {sorted(unknown)}")
-        return {k: list(v) if k in _LIST_FIELDS else v for k, v in values.items()}
+    async def take_slot(self, request_id: int) -> StoryRequestDTO | None:
+        """Count one more accepted story if the request is open and not yet full.
 
-    async def update_fields(self, request_id: int, values: dict[str, Any]) -> None:
-        clean = self._clean(values)
-        await self.session.execute(update(_R).where(_R.c.id == request_id).values(**clean))
-
-    async def transition(
-        self,
-        request_id: int,
-        *,
-        from_statuses: Iterable[str],
-        to_status: str,
-        values: dict[str, Any] | None = None,
-    ) -> bool:
-        """Compare-and-set the status; False when it was not in ``from_statuses``."""
-        result = await self.session.execute(
-            update(_R)
-            .where(_R.c.id == request_id, _R.c.status.in_(list(from_statuses)))
-            .values(status=to_status, **(values or {}))
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    async def take_slot(self, request_id: int) -> bool:
-        """Count one more accepted story if the request is open and not yet full."""
-        result = await self.session.execute(_TAKE_SLOT, {"rid": request_id})
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        Returns the request as the update left it (None when no slot was free), so
+        the caller sees the count its own update produced, not a second read.
+        """
+        row = (await self.session.execute(_TAKE_SLOT, {"rid": request_id})).first()
+        return _request_dto(row) if row is not None else None
 
     async def release_slot(self, request_id: int) -> None:
         await self.session.execute(_RELEASE_SLOT, {"rid": request_id})
@@ -173,9 +119,8 @@ class StoryRequestRepo:
         return [_request_dto(r) for r in rows]
 
 
-class AssignmentRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class AssignmentRepo(StatusRepo):
+    table = _A
 
     async def offer(
         self,
@@ -213,22 +158,6 @@ class AssignmentRepo:
     async def get(self, assignment_id: int) -> AssignmentDTO | None:
         row = (await self.session.execute(_ASSIGNMENT_BY_ID, {"id": assignment_id})).first()
         return _assignment_dto(row) if row is not None else None
-
-    async def transition(
-        self,
-        assignment_id: int,
-        *,
-        from_statuses: Iterable[str],
-        to_status: str,
-        values: dict[str, Any] | None = None,
-    ) -> bool:
-        """Compare-and-set the status; False when someone else changed it first."""
-        result = await self.session.execute(
-            update(_A)
-            .where(_A.c.id == assignment_id, _A.c.status.in_(list(from_statuses)))
-            .values(status=to_status, **(values or {}))
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def for_request(self, request_id: int) -> list[AssignmentDTO]:
         rows = await self.session.execute(
@@ -354,16 +283,6 @@ class CandidateRepo:
         )
         rows = await self.session.execute(statement)
         return {
-            row.ambassador_id: {
-                key: int(getattr(row, key))
-                for key in (
-                    "taken_this_month",
-                    "accepted_due",
-                    "published_on_time",
-                    "open_load",
-                    "recent_offers",
-                    "recent_same_startup",
-                )
-            }
+            row.ambassador_id: {k: int(v) for k, v in row._mapping.items() if k != "ambassador_id"}
             for row in rows
         }

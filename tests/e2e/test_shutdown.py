@@ -35,12 +35,7 @@ async def test_sigterm_exits_cleanly(emulator: Emulator, migrated_url: str, tmp_
     try:
         # A cold interpreter imports aiogram, migrates and starts polling: on a loaded
         # machine that alone can take seconds, so wait for it rather than for a reply.
-        polls = emulator.stats["getUpdates"]
-        deadline = asyncio.get_running_loop().time() + 60
-        while emulator.stats["getUpdates"] <= polls:
-            assert proc.returncode is None, (tmp_path / "bot.log").read_text()
-            assert asyncio.get_running_loop().time() < deadline, "the bot did not start polling"
-            await asyncio.sleep(0.05)
+        await emulator.wait_for_polls(alive=lambda: proc.returncode is None)
         user = emulator.user(id=7_950_000_001, first_name="Term", language_code="en")
         await user.send("/cancel")
         await expect(user, "en", "cancel.before_consent")  # the bot is up and answering

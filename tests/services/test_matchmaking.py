@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.matching import MatchWeights
 from bot.services.matchmaking import month_start, rank_for_request
 from storage.repositories import Repositories
+from tests.factories import add_users, approved_ambassador
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 3, 31, 18, 0, tzinfo=UTC)  # already 1 April in Vietnam
@@ -22,15 +23,7 @@ def test_month_start_is_local() -> None:
 async def test_rank_for_request(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     async with sessionmaker() as s, s.begin():
         repos = Repositories.bind(s)
-        for uid in range(1, 5):
-            await repos.users.create(
-                user_id=uid,
-                language="vi",
-                first_name=None,
-                username=None,
-                consent_version="v1",
-                consented_at=NOW,
-            )
+        await add_users(repos, range(1, 5), NOW)
         startup = await repos.startups.create_draft(1)
         await repos.startups.update_fields(startup.id, {"sectors": ["agritech"]})
         startup = await repos.startups.get(startup.id)
@@ -40,20 +33,16 @@ async def test_rank_for_request(sessionmaker: async_sessionmaker[AsyncSession]) 
         )
         ambassadors = []
         for uid, topics, capacity in ((2, ["agritech"], 2), (3, ["fintech"], 2), (4, [], 0)):
-            amb = await repos.ambassadors.create_draft(uid)
-            await repos.ambassadors.update_fields(
-                amb.id,
-                {
-                    "topics": topics,
-                    "regions": ["can_tho"],
-                    "languages": ["vi"],
-                    "capacity": capacity,
-                },
+            ambassadors.append(
+                await approved_ambassador(
+                    repos,
+                    uid,
+                    topics=topics,
+                    regions=["can_tho"],
+                    languages=["vi"],
+                    capacity=capacity,
+                )
             )
-            await repos.ambassadors.transition(
-                amb.id, from_statuses=["draft"], to_status="approved"
-            )
-            ambassadors.append(amb.id)
         ranked = await rank_for_request(
             repos, request, startup, now=NOW, tz=VN, weights=MatchWeights()
         )

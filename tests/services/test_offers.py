@@ -14,6 +14,7 @@ from bot.services.matching import MatchWeights
 from bot.services.offers import OfferService
 from storage.repositories import Repositories
 from tests.conftest import FakeClock
+from tests.factories import add_users, approved_ambassador, open_request
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TTL = timedelta(hours=24)
@@ -24,35 +25,22 @@ async def world(
 ) -> tuple[int, list[int]]:
     """An open request of an agritech startup in Cần Thơ, and approved ambassadors
     ranked best first (ids returned in that order)."""
-    for uid in range(1, ambassadors + 2):
-        await repos.users.create(
-            user_id=uid,
-            language="vi",
-            first_name=None,
-            username=None,
-            consent_version="v1",
-            consented_at=clock(),
-        )
+    await add_users(repos, range(1, ambassadors + 2), clock())
     startup = await repos.startups.create_draft(1)
     await repos.startups.update_fields(startup.id, {"sectors": ["agritech"]})
-    request = await repos.requests.create_draft(
-        startup.id, regions=["can_tho"], languages=["vi"], wanted=wanted
+    request_id = await open_request(
+        repos, startup.id, regions=["can_tho"], languages=["vi"], wanted=wanted
     )
-    assert await repos.requests.transition(request.id, from_statuses=["draft"], to_status="open")
     ids = []
     for n in range(ambassadors):
-        amb = await repos.ambassadors.create_draft(n + 2)
-        await repos.ambassadors.update_fields(
-            amb.id,
-            {"topics": ["agritech"], "regions": ["can_tho"], "languages": ["vi"], "capacity": 4},
+        amb = await approved_ambassador(
+            repos, n + 2, topics=["agritech"], regions=["can_tho"], languages=["vi"], capacity=4
         )
         # audiences fall with n, so the ranking is the creation order
-        await repos.ambassadors.add_channel(
-            amb.id, platform="tiktok", url=None, audience=10 ** (7 - n)
-        )
-        await repos.ambassadors.transition(amb.id, from_statuses=["draft"], to_status="approved")
-        ids.append(amb.id)
-    return request.id, ids
+        audience = 10 ** (7 - n)
+        await repos.ambassadors.add_channel(amb, platform="tiktok", url=None, audience=audience)
+        ids.append(amb)
+    return request_id, ids
 
 
 def service(repos: Repositories, clock: FakeClock) -> OfferService:

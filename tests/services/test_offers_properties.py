@@ -25,6 +25,7 @@ from bot.services.matchmaking import month_start
 from bot.services.offers import OfferService
 from storage.repositories import Repositories
 from tests.conftest import FakeClock
+from tests.factories import add_users, approved_ambassador, open_request
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 _ids = itertools.count(1)
@@ -47,38 +48,24 @@ async def _world(
     repos: Repositories, clock: FakeClock, capacities: list[int], wanted: list[int]
 ) -> tuple[list[int], list[int]]:
     base = next(_ids) * 1_000
-    for uid in range(base, base + len(capacities) + 1):
-        await repos.users.create(
-            user_id=uid,
-            language="vi",
-            first_name=None,
-            username=None,
-            consent_version="v1",
-            consented_at=clock(),
-        )
+    await add_users(repos, range(base, base + len(capacities) + 1), clock())
     startup = await repos.startups.create_draft(base)
     await repos.startups.update_fields(startup.id, {"sectors": ["agritech"]})
-    requests = []
-    for w in wanted:
-        r = await repos.requests.create_draft(
-            startup.id, regions=["can_tho"], languages=["vi"], wanted=w
+    requests = [
+        await open_request(repos, startup.id, regions=["can_tho"], languages=["vi"], wanted=w)
+        for w in wanted
+    ]
+    ambassadors = [
+        await approved_ambassador(
+            repos,
+            base + 1 + n,
+            topics=["agritech"],
+            regions=["can_tho"],
+            languages=["vi"],
+            capacity=capacity,
         )
-        await repos.requests.transition(r.id, from_statuses=["draft"], to_status="open")
-        requests.append(r.id)
-    ambassadors = []
-    for n, capacity in enumerate(capacities):
-        amb = await repos.ambassadors.create_draft(base + 1 + n)
-        await repos.ambassadors.update_fields(
-            amb.id,
-            {
-                "topics": ["agritech"],
-                "regions": ["can_tho"],
-                "languages": ["vi"],
-                "capacity": capacity,
-            },
-        )
-        await repos.ambassadors.transition(amb.id, from_statuses=["draft"], to_status="approved")
-        ambassadors.append(amb.id)
+        for n, capacity in enumerate(capacities)
+    ]
     return requests, ambassadors
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories import Repositories
+from tests.factories import add_users, open_request
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
@@ -18,27 +19,16 @@ async def _world(
     """An open request wanting ``wanted`` stories and ``ambassadors`` approved ambassadors."""
     async with sessionmaker() as s, s.begin():
         repos = Repositories.bind(s)
-        for uid in range(1, ambassadors + 2):
-            await repos.users.create(
-                user_id=8_000_000_000 + uid,
-                language="vi",
-                first_name=None,
-                username=None,
-                consent_version="v1",
-                consented_at=NOW,
-            )
+        await add_users(repos, (8_000_000_000 + uid for uid in range(1, ambassadors + 2)), NOW)
         startup = await repos.startups.create_draft(8_000_000_001)
-        request = await repos.requests.create_draft(
-            startup.id, need="funding", story="Cảm biến", wanted=wanted, regions=["can_tho"]
-        )
-        assert await repos.requests.transition(
-            request.id, from_statuses=["draft"], to_status="open"
+        request_id = await open_request(
+            repos, startup.id, need="funding", story="Cảm biến", wanted=wanted, regions=["can_tho"]
         )
         ids = []
         for uid in range(2, ambassadors + 2):
             amb = await repos.ambassadors.create_draft(8_000_000_000 + uid)
             ids.append(amb.id)
-    return request.id, ids
+    return request_id, ids
 
 
 async def test_request_roundtrip(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
