@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.repositories.candidates import CandidateRepo
 from storage.repositories.organizers import OrganizerRepo
 from storage.repositories.profiles import AmbassadorRepo, StartupRepo
-from storage.repositories.requests import AssignmentRepo, CandidateRepo, StoryRequestRepo
+from storage.repositories.requests import AssignmentRepo, StoryRequestRepo
 from storage.repositories.reviews import ReviewRepo
 from storage.repositories.users import UserRepo
 
