@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.i18n import Translator, default_translator
+from bot.jobs import OfferExpiryJob
 from bot.middlewares.commit_before_send import CommitBeforeSendMiddleware
 from bot.middlewares.context import UserContextMiddleware
 from bot.middlewares.db import DbSessionMiddleware
@@ -58,6 +59,7 @@ class DispatcherParts:
     dispatcher: Dispatcher
     inflight: InFlightMiddleware
     seen: SeenUpdates | None
+    offer_expiry: OfferExpiryJob
 
 
 def create_dispatcher(
@@ -112,4 +114,7 @@ def create_dispatcher(
         if name not in ("update", "error"):
             observer.middleware(HandlerNameMiddleware())
     dp.include_router(build_root_router())
-    return DispatcherParts(dp, inflight, seen)
+    offer_expiry = OfferExpiryJob(sessionmaker, settings, translator, clock)
+    dp.startup.register(offer_expiry.start)
+    dp.shutdown.register(offer_expiry.stop)
+    return DispatcherParts(dp, inflight, seen, offer_expiry)

@@ -8,7 +8,20 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, errors, fallback, groups, profile, registration, review, start
+from handlers import (
+    common,
+    errors,
+    fallback,
+    groups,
+    offers,
+    pitch,
+    pitch_review,
+    profile,
+    registration,
+    requests,
+    review,
+    start,
+)
 
 
 def build_root_router() -> Router:
@@ -20,6 +33,10 @@ def build_root_router() -> Router:
         start.build_router(),  # /start, language, consent, role
         review.build_router(),  # organizers only (router-level filter)
         review.build_refusals_router(),  # everyone else pressing Approve/Reject
+        pitch_review.build_router(),  # organizers decide on pitches (+ refusals)
+        requests.build_router(),  # /requests /assignments /pause /resume, request cards
+        offers.build_router(),  # Accept / Decline / Ask, the question relay
+        pitch.build_router(),  # /pitch and its form
         profile.build_router(),  # /profile and the summary card
         registration.build_router(),  # the form conversation (state-driven)
         fallback.build_router(),  # hints for anything left

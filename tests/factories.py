@@ -38,3 +38,22 @@ async def open_request(repos: Repositories, startup_id: int, **fields: Any) -> i
     request = await repos.requests.create_draft(startup_id, **fields)
     assert await repos.requests.transition(request.id, from_statuses=["draft"], to_status="open")
     return request.id
+
+
+async def approved_startup(repos: Repositories, user_id: int, **fields: Any) -> int:
+    """An approved startup profile with ``fields`` set; returns its id."""
+    startup = await repos.startups.create_draft(user_id)
+    if fields:
+        await repos.startups.update_fields(startup.id, fields)
+    assert await repos.startups.transition(
+        startup.id, from_statuses=["draft"], to_status="approved"
+    )
+    return startup.id
+
+
+async def add_channels(repos: Repositories, ambassador_id: int, *channels: tuple[str, int]) -> None:
+    for n, (platform, audience) in enumerate(channels):
+        url = f"https://{platform}.example/{ambassador_id}-{n}"
+        await repos.ambassadors.add_channel(
+            ambassador_id, platform=platform, url=url, audience=audience
+        )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
+from bot.services.offers import OfferService
 from bot.services.organizers import OrganizerService
+from bot.services.pitches import PitchService
 from bot.services.registration import RegistrationService
+from bot.services.request_lists import RequestListService
 from bot.services.review import ReviewService
 from bot.services.users import UserService
 from storage.repositories import Repositories
@@ -22,6 +26,9 @@ class Services:
     organizers: OrganizerService
     registration: RegistrationService
     review: ReviewService
+    pitches: PitchService
+    offers: OfferService
+    requests: RequestListService
 
     @classmethod
     def build(cls, repos: Repositories, settings: Settings, clock: Clock) -> Services:
@@ -32,4 +39,13 @@ class Services:
             ),
             registration=RegistrationService(repos, clock),
             review=ReviewService(repos, clock),
+            pitches=PitchService(repos, clock, tz=settings.tz, review=settings.review_pitches),
+            offers=OfferService(
+                repos,
+                clock,
+                tz=settings.tz,
+                offer_ttl=timedelta(hours=settings.offer_ttl_hours),
+                weights=settings.match_weights,
+            ),
+            requests=RequestListService(repos, clock),
         )

@@ -63,6 +63,7 @@ FINAL = frozenset(set(Status) - {s for s, _ in TRANSITIONS})
 
 #: Why an event is refused in a given status: the message key shown to the person.
 _REFUSAL_BY_STATUS: dict[Status, str] = {
+    Status.ACCEPTED: "assignment.error.already_accepted",
     Status.DECLINED: "assignment.error.not_open",
     Status.EXPIRED: "assignment.error.not_open",
     Status.WITHDRAWN: "assignment.error.not_open",

@@ -35,6 +35,8 @@ class Kind(StrEnum):
     EMAIL = "email"
     CHANNELS = "channels"  # sub-conversation: platform, URL, audience, add another
     NUMBER = "number"  # stories per month
+    DEADLINE = "deadline"  # preset buttons (days) or a typed date
+    COUNT = "count"  # a small number: buttons 1..10 or typed
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,10 +23,16 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.errors import Conflict, NotAllowed, NotFound
-from bot.services.assignment_states import Event, InvalidTransition, Status, next_status
-from bot.services.matching import MatchWeights
+from bot.services.assignment_states import (
+    Event,
+    InvalidTransition,
+    Status,
+    allowed_events,
+    next_status,
+)
+from bot.services.matching import MatchWeights, Scored
 from bot.services.matchmaking import month_start, rank_for_request
-from storage.dto import AssignmentDTO, StoryRequestDTO
+from storage.dto import AmbassadorDTO, AssignmentDTO, StartupDTO, StoryRequestDTO
 from storage.repositories import Repositories
 
 DECLINE_REASONS = ("no_time", "not_my_topic", "other")
@@ -56,6 +62,27 @@ class ClosedOffer:
     refill: FillResult = field(default_factory=lambda: FillResult(0))
 
 
+@dataclass(frozen=True, slots=True)
+class OfferView:
+    """An assignment with everything a message about it needs."""
+
+    assignment: AssignmentDTO
+    request: StoryRequestDTO
+    startup: StartupDTO
+    ambassador: AmbassadorDTO
+
+
+@dataclass(frozen=True, slots=True)
+class CancelResult:
+    request: StoryRequestDTO
+    #: Assignments closed by the cancellation (offers withdrawn, stories cancelled).
+    closed: tuple[AssignmentDTO, ...] = ()
+
+
+#: Where a question about an offer may still be asked (and answered).
+QUESTION_STATUSES = frozenset({Status.OFFERED, Status.ACCEPTED, Status.OVERDUE})
+
+
 class OfferService:
     def __init__(
         self,
@@ -77,6 +104,47 @@ class OfferService:
         if request is None:
             raise NotFound("error.not_found")
         return request
+
+    # --- reading -------------------------------------------------------------------
+
+    async def ambassador_of(self, user_id: int) -> AmbassadorDTO:
+        """The person's ambassador profile (answers to offers come from it)."""
+        ambassador = await self.repos.ambassadors.get_by_user(user_id)
+        if ambassador is None:
+            raise NotAllowed()
+        return ambassador
+
+    async def view(self, assignment: AssignmentDTO | int) -> OfferView:
+        if isinstance(assignment, int):
+            found = await self.repos.assignments.get(assignment)
+            if found is None:
+                raise NotFound()
+            assignment = found
+        request = await self._request(assignment.request_id)
+        startup = await self.repos.startups.get(request.startup_id)
+        ambassador = await self.repos.ambassadors.get(assignment.ambassador_id)
+        if startup is None or ambassador is None:
+            raise NotFound()
+        return OfferView(assignment, request, startup, ambassador)
+
+    async def request_and_startup(self, request_id: int) -> tuple[StoryRequestDTO, StartupDTO]:
+        request = await self._request(request_id)
+        startup = await self.repos.startups.get(request.startup_id)
+        if startup is None:
+            raise NotFound()
+        return request, startup
+
+    async def display_names(self, ambassador_ids: list[int]) -> dict[int, str | None]:
+        names = {}
+        for amb_id in ambassador_ids:
+            ambassador = await self.repos.ambassadors.get(amb_id)
+            names[amb_id] = ambassador.display_name if ambassador else None
+        return names
+
+    async def views(self, assignments: list[AssignmentDTO]) -> list[OfferView]:
+        return [await self.view(a) for a in assignments]
+
+    # --- offering ------------------------------------------------------------------
 
     async def fill(self, request_id: int) -> FillResult:
         """Offer the request to the next best candidates, as many as still needed."""
@@ -127,6 +195,11 @@ class OfferService:
 
     async def accept(self, assignment_id: int, ambassador_id: int) -> AcceptResult:
         assignment = await self._own_offer(assignment_id, ambassador_id)
+        if assignment.status == Status.WITHDRAWN:
+            # Withdrawn because someone else just took the last slot: say so.
+            request = await self._request(assignment.request_id)
+            if request.status == "filled":
+                raise Conflict("assignment.error.filled")
         self._check_open(assignment, Event.ACCEPT)
         await self._check_capacity(ambassador_id)
         request = await self.repos.requests.take_slot(assignment.request_id)
@@ -190,6 +263,110 @@ class OfferService:
         if closed is None:
             raise InvalidTransition(Status.WITHDRAWN, Event.DECLINE)
         return ClosedOffer(closed, await self.fill(assignment.request_id))
+
+    async def set_decline_reason(self, assignment_id: int, ambassador_id: int, reason: str) -> None:
+        """The optional "why" asked after a decline (once; the decline already counted)."""
+        assignment = await self._own_offer(assignment_id, ambassador_id)
+        if reason not in DECLINE_REASONS:
+            raise NotAllowed()
+        if assignment.status != Status.DECLINED or assignment.decline_reason is not None:
+            raise Conflict("assignment.error.reason_given")
+        await self.repos.assignments.update_fields(assignment.id, {"decline_reason": reason})
+
+    async def question_route(self, assignment_id: int, ambassador_id: int) -> OfferView:
+        """An ambassador may ask the startup about an offer they hold or a story they took."""
+        assignment = await self._own_offer(assignment_id, ambassador_id)
+        if assignment.status not in QUESTION_STATUSES:
+            raise InvalidTransition(Status(assignment.status), Event.ACCEPT)
+        return await self.view(assignment)
+
+    async def answer_route(self, assignment_id: int, startup_user_id: int) -> OfferView:
+        """The startup answering a relayed question: only the request's own startup."""
+        view = await self.view(assignment_id)
+        if view.startup.user_id != startup_user_id:
+            raise NotAllowed()
+        return view
+
+    # --- organizers ------------------------------------------------------------------
+
+    async def assign(
+        self, request_id: int, ambassador_id: int, *, organizer_id: int
+    ) -> AssignmentDTO:
+        """An organizer offers the request to a chosen ambassador (from the ranked list)."""
+        request = await self._request(request_id)
+        if request.status != "open":
+            raise Conflict("request.error.not_open")
+        startup = await self.repos.startups.get(request.startup_id)
+        assert startup is not None
+        now = self.clock()
+        ranked = await rank_for_request(
+            self.repos, request, startup, now=now, tz=self.tz, weights=self.weights
+        )
+        chosen = next((c for c in ranked if c.ambassador_id == ambassador_id), None)
+        if chosen is None:
+            raise Conflict("request.error.not_a_candidate")
+        offer = await self.repos.assignments.offer(
+            request_id=request_id,
+            ambassador_id=ambassador_id,
+            score=chosen.score,
+            reasons=[r.as_json() for r in chosen.reasons],
+            offered_at=now,
+            expires_at=now + self.offer_ttl,
+            offered_by=organizer_id,
+        )
+        if offer is None:
+            raise Conflict("request.error.not_a_candidate")
+        return offer
+
+    async def candidates(self, request_id: int, *, limit: int) -> list[Scored]:
+        """The ranked candidates an organizer may pick from (with their reasons)."""
+        request = await self._request(request_id)
+        startup = await self.repos.startups.get(request.startup_id)
+        assert startup is not None
+        return await rank_for_request(
+            self.repos,
+            request,
+            startup,
+            now=self.clock(),
+            tz=self.tz,
+            weights=self.weights,
+            limit=limit,
+        )
+
+    async def withdraw(self, assignment_id: int, *, request_id: int) -> ClosedOffer:
+        """An organizer takes back an open offer; the next candidate is asked."""
+        assignment = await self.repos.assignments.get(assignment_id)
+        if assignment is None or assignment.request_id != request_id:
+            raise NotFound()
+        next_status(assignment.status, Event.WITHDRAW)
+        closed = await self._answer(assignment, Event.WITHDRAW, {"answered_at": self.clock()})
+        if closed is None:
+            raise Conflict("assignment.error.not_open")
+        return ClosedOffer(closed, await self.fill(assignment.request_id))
+
+    async def cancel_request(self, request_id: int) -> CancelResult:
+        """Cancel a whole request: open offers are withdrawn, accepted stories cancelled."""
+        request = await self._request(request_id)
+        cancellable = ["draft", "pending", "open", "filled"]
+        if not await self.repos.requests.transition(
+            request_id, from_statuses=cancellable, to_status="cancelled"
+        ):
+            raise Conflict("request.error.not_cancellable")
+        now = self.clock()
+        closed = []
+        for assignment in await self.repos.assignments.for_request(request_id):
+            event = Event.WITHDRAW if assignment.status == Status.OFFERED else Event.CANCEL
+            if event not in allowed_events(assignment.status):
+                continue
+            target = next_status(assignment.status, event)
+            if await self.repos.assignments.transition(
+                assignment.id,
+                from_statuses=[assignment.status],
+                to_status=target,
+                values={"answered_at": now} if event is Event.WITHDRAW else None,
+            ):
+                closed.append(replace(assignment, status=target))
+        return CancelResult(replace(request, status="cancelled"), tuple(closed))
 
     async def expire_due(self, *, limit: int = 100) -> list[ClosedOffer]:
         """Expire offers past their time and offer their requests to the next people.

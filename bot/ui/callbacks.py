@@ -46,3 +46,57 @@ class ReviewCB(CallbackData, prefix="rv"):
     action: str
     role: str
     id: int
+
+
+class PitchCB(CallbackData, prefix="pf"):
+    """A pitch answer button: pick / toggle / done / skip for ``field``."""
+
+    action: str
+    field: str
+    value: str = ""
+
+
+class PitchCardCB(CallbackData, prefix="pc"):
+    """The pitch summary card: edit / field / submit / discard / back."""
+
+    action: str
+    id: int
+    field: str = ""
+
+
+class PitchReviewCB(CallbackData, prefix="pr"):
+    """An organizer's decision on a pitch: approve / reject."""
+
+    action: str
+    id: int
+
+
+class OfferCB(CallbackData, prefix="of"):
+    """An ambassador's answer to an offer: accept / decline / ask / reason."""
+
+    action: str
+    id: int
+    value: str = ""
+
+
+class QuestionCB(CallbackData, prefix="q"):
+    """The startup's Reply button under a relayed question (assignment id)."""
+
+    id: int
+
+
+class RequestCB(CallbackData, prefix="rq"):
+    """Request lists and cards: list (page, filter) / show / cancel / candidates /
+    assign / withdraw (assignment id in ``target``)."""
+
+    action: str
+    id: int = 0
+    page: int = 0
+    flt: str = ""
+    target: int = 0
+
+
+class AssignmentsCB(CallbackData, prefix="as"):
+    """The ambassador's /assignments list: a page."""
+
+    page: int

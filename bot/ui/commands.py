@@ -16,6 +16,11 @@ log = logging.getLogger(__name__)
 EVERYONE = (
     ("start", "cmd.start"),
     ("profile", "cmd.profile"),
+    ("pitch", "cmd.pitch"),
+    ("requests", "cmd.requests"),
+    ("assignments", "cmd.assignments"),
+    ("pause", "cmd.pause"),
+    ("resume", "cmd.resume"),
     ("language", "cmd.language"),
     ("help", "cmd.help"),
     ("cancel", "cmd.cancel"),

@@ -17,6 +17,7 @@ from bot.ui.callbacks import (
     ConsentCB,
     FormCB,
     LangCB,
+    PitchCB,
     ProfileCB,
     ReviewCB,
     RoleCB,
@@ -61,8 +62,12 @@ def taxonomy_items(kind: str, items: Iterable[Item], lang: str) -> tuple[tuple[s
     return tuple((i.code, label(kind, i.code, lang)) for i in items)
 
 
+AnswerCB = type[FormCB] | type[PitchCB]
+
+
 @lru_cache(maxsize=2048)
 def _choice_markup(
+    cb: AnswerCB,
     field_name: str,
     items: tuple[tuple[str, str], ...],
     selected: frozenset[str],
@@ -77,13 +82,13 @@ def _choice_markup(
     buttons = [
         InlineKeyboardButton(
             text=(CHECK if code in selected else "") + text,
-            callback_data=FormCB(action=action, field=field_name, value=code).pack(),
+            callback_data=cb(action=action, field=field_name, value=code).pack(),
         )
         for code, text in items
     ]
     rows = _rows(buttons, columns)
     if multi:
-        done = FormCB(action="done", field=field_name).pack()
+        done = cb(action="done", field=field_name).pack()
         rows.append([InlineKeyboardButton(text=done_text, callback_data=done)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -96,10 +101,13 @@ def choice_kb(
     multi: bool,
     t: T,
     columns: int = 2,
+    cb: AnswerCB = FormCB,
 ) -> InlineKeyboardMarkup:
-    """Single choice (tap = answer) or multi choice (tap = toggle, then Done)."""
+    """Single choice (tap = answer) or multi choice (tap = toggle, then Done).
+
+    ``cb`` is the conversation's callback class: registration or pitch."""
     return _choice_markup(
-        field.name, tuple(items), frozenset(selected), multi, columns, t("btn.done")
+        cb, field.name, tuple(items), frozenset(selected), multi, columns, t("btn.done")
     )
 
 
@@ -111,7 +119,9 @@ def province_items(lang: str, *, nationwide: bool) -> tuple[tuple[str, str], ...
     return items
 
 
-def province_kb(field: FormField, lang: str, selected: Sequence[str], t: T) -> InlineKeyboardMarkup:
+def province_kb(
+    field: FormField, lang: str, selected: Sequence[str], t: T, cb: AnswerCB = FormCB
+) -> InlineKeyboardMarkup:
     multi = field.kind is Kind.REGIONS
     return choice_kb(
         field,
@@ -120,12 +130,13 @@ def province_kb(field: FormField, lang: str, selected: Sequence[str], t: T) -> I
         multi=multi,
         t=t,
         columns=3,
+        cb=cb,
     )
 
 
-def skip_kb(field: FormField, t: T) -> InlineKeyboardMarkup:
+def skip_kb(field: FormField, t: T, cb: AnswerCB = FormCB) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("btn.skip"), callback_data=FormCB(action="skip", field=field.name))
+    kb.button(text=t("btn.skip"), callback_data=cb(action="skip", field=field.name))
     return kb.as_markup()
 
 

@@ -22,3 +22,14 @@ class Form(StatesGroup):
 
 class Review(StatesGroup):
     reason = State()  # data: role, id
+
+
+class PitchForm(StatesGroup):
+    answering = State()  # data: request_id, field, editing
+    summary = State()  # data: request_id
+    reject_reason = State()  # an organizer's reason; data: request_id
+
+
+class Questions(StatesGroup):
+    asking = State()  # an ambassador's question; data: assignment_id
+    answering = State()  # the startup's answer; data: assignment_id

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, func, insert, select, update
+from sqlalchemy import Row, Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.dto import AssignmentDTO, StoryRequestDTO
@@ -79,6 +79,18 @@ class StoryRequestRepo(StatusRepo):
         row = (await self.session.execute(_REQUEST_BY_ID, {"id": request_id})).first()
         return _request_dto(row) if row is not None else None
 
+    async def latest_draft(self, startup_id: int) -> StoryRequestDTO | None:
+        """The pitch this startup is still writing, if any (the newest one)."""
+        row = (
+            await self.session.execute(
+                select(_R)
+                .where(_R.c.startup_id == startup_id, _R.c.status == "draft")
+                .order_by(_R.c.id.desc())
+                .limit(1)
+            )
+        ).first()
+        return _request_dto(row) if row is not None else None
+
     async def take_slot(self, request_id: int) -> StoryRequestDTO | None:
         """Count one more accepted story if the request is open and not yet full.
 
@@ -103,6 +115,39 @@ class StoryRequestRepo(StatusRepo):
         )
         return [_request_dto(r) for r in rows]
 
+    async def list_filtered(
+        self, flt: str, *, now: datetime, limit: int = 10, offset: int = 0
+    ) -> list[StoryRequestDTO]:
+        """Organizers' lists: ``open``; ``short`` (open, and accepted stories plus open
+        offers fall short of the wanted number); ``overdue`` (past the deadline with
+        stories not yet all published, or an assignment marked overdue); ``all``."""
+        open_offers = (
+            select(func.count())
+            .where(_A.c.request_id == _R.c.id, _A.c.status == "offered")
+            .scalar_subquery()
+        )
+        overdue_assignment = (
+            select(_A.c.id)
+            .where(_A.c.request_id == _R.c.id, _A.c.status.in_(("overdue", "accepted")))
+            .exists()
+        )
+        conditions: dict[str, Any] = {
+            "open": _R.c.status == "open",
+            "short": and_(_R.c.status == "open", _R.c.accepted + open_offers < _R.c.wanted),
+            "overdue": and_(
+                _R.c.status.in_(("open", "filled")), _R.c.deadline < now, overdue_assignment
+            ),
+            "all": _R.c.status != "draft",
+        }
+        rows = await self.session.execute(
+            select(_R)
+            .where(conditions[flt])
+            .order_by(_R.c.deadline, _R.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_request_dto(r) for r in rows]
+
     async def list_by_status(
         self, statuses: Iterable[str], *, limit: int = 10, offset: int = 0
     ) -> list[StoryRequestDTO]:
@@ -118,6 +163,7 @@ class StoryRequestRepo(StatusRepo):
 
 class AssignmentRepo(StatusRepo):
     table = _A
+    editable = frozenset({"decline_reason"})
 
     async def offer(
         self,

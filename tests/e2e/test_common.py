@@ -78,7 +78,18 @@ async def test_help_language_and_unknown(emulator: Emulator) -> None:
 async def test_command_menus(emulator: Emulator) -> None:
     default_vi = emulator.commands(scope=None, language_code="vi")
     default_en = emulator.commands(scope=None, language_code="en")
-    assert [c["command"] for c in default_vi] == ["start", "profile", "language", "help", "cancel"]
+    assert [c["command"] for c in default_vi] == [
+        "start",
+        "profile",
+        "pitch",
+        "requests",
+        "assignments",
+        "pause",
+        "resume",
+        "language",
+        "help",
+        "cancel",
+    ]
     assert default_en[0]["description"] == t("en", "cmd.start")
     organizer_menu = emulator.commands(scope={"type": "chat", "chat_id": ORGANIZER_ID})
     assert "pending" in [c["command"] for c in organizer_menu]

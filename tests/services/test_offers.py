@@ -78,7 +78,7 @@ async def test_accept_is_re_authorized_and_fills_the_request(
         assert result.request.status == "filled" and result.request.accepted == 1
         with pytest.raises(InvalidTransition) as again:
             await offers.accept(offer.id, ids[0])
-        assert again.value.code == "assignment.error.invalid"
+        assert again.value.code == "assignment.error.already_accepted"
 
 
 async def test_filling_withdraws_the_other_open_offers(
@@ -101,9 +101,9 @@ async def test_filling_withdraws_the_other_open_offers(
         assert extra is not None
         result = await offers.accept(first.id, ids[0])
         assert [w.id for w in result.withdrawn] == [extra.id]
-        with pytest.raises(InvalidTransition) as late:
+        with pytest.raises(Conflict) as late:
             await offers.accept(extra.id, ids[1])
-        assert late.value.code == "assignment.error.not_open"
+        assert late.value.code == "assignment.error.filled"  # "it has just been filled"
 
 
 async def test_decline_offers_the_next_candidate(

@@ -13,7 +13,8 @@ from bot.i18n import Html, Translator, default_translator, load_catalog, placeho
 ROOT = Path(__file__).resolve().parents[2]
 KEY_RE = re.compile(
     r"^(ask|assignment|brief|btn|card|cancel|cmd|consent|decision|error|field|fallback|group|help|language|org"
-    r"|match|profile|reg|review|role|start|status|value)\.[a-z0-9_.]+$"
+    r"|match|profile|reg|review|role|start|status|value|pitch|request|offer|question|assignments"
+    r"|availability|ambassador)\.[a-z0-9_.]+$"
 )
 
 
