@@ -10,6 +10,7 @@ skipped (``safe_send``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from aiogram import Bot
 
@@ -39,11 +40,22 @@ async def _lang(services: Services, translator: Translator, user_id: int) -> str
 async def send_offers(
     bot: Bot, services: Services, translator: Translator, fill: FillResult
 ) -> None:
-    """Send each new offer to its ambassador; alert organizers of a shortfall."""
-    for offer in fill.offers:
-        await send_offer(bot, services, translator, await services.offers.view(offer))
-    if fill.shortfall > 0:
-        await alert_shortfall(bot, services, translator, fill)
+    """Send each new offer to its ambassador; alert organizers of a shortfall.
+
+    An offer that cannot be delivered (the ambassador blocked the bot, say) is
+    withdrawn at once and the next candidate asked, rather than left to expire.
+    """
+    pending = list(fill.offers)
+    shortfall = fill.shortfall
+    while pending:
+        offer = pending.pop(0)
+        if await send_offer(bot, services, translator, await services.offers.view(offer)):
+            continue
+        closed = await services.offers.withdraw(offer.id, request_id=offer.request_id)
+        pending += closed.refill.offers
+        shortfall = closed.refill.shortfall
+    if shortfall > 0:
+        await alert_shortfall(bot, services, translator, replace(fill, shortfall=shortfall))
 
 
 async def send_offer(bot: Bot, services: Services, translator: Translator, view: OfferView) -> bool:

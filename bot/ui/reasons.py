@@ -59,11 +59,17 @@ def _params(code: str, args: Sequence[str], lang: str) -> dict[str, str]:
 def render_reasons(reasons: Iterable[tuple[str, Sequence[str]]], t: T, lang: str) -> Html:
     """``(("sector", ("agritech",)), ...)`` -> "same sector: Agritech; ..." (escaped).
 
-    Unknown codes (from a newer version, say) are left out rather than shown raw.
+    Unknown codes or malformed arguments (from another version, say) are left out
+    rather than shown raw or failing the whole card.
     """
     parts = []
     for code, args in reasons:
         key = REASON_KEYS.get(code)
-        if key is not None:
-            parts.append(t(key, **_params(code, [str(a) for a in args], lang)))
+        if key is None:
+            continue
+        try:
+            params = _params(code, [str(a) for a in args], lang)
+        except (ValueError, IndexError):  # stored by another version: leave it out
+            continue
+        parts.append(t(key, **params))
     return Html("; ".join(parts))
