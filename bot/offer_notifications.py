@@ -9,7 +9,7 @@ skipped (``safe_send``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from aiogram import Bot
@@ -37,6 +37,14 @@ async def _lang(services: Services, translator: Translator, user_id: int) -> str
     return person.language if person and person.language else translator.default
 
 
+async def recipient(
+    services: Services, translator: Translator, user_id: int
+) -> tuple[str, Callable[..., str]]:
+    """The language someone reads, and a translator bound to it."""
+    lang = await _lang(services, translator, user_id)
+    return lang, translator.bind(lang)
+
+
 async def send_offers(
     bot: Bot, services: Services, translator: Translator, fill: FillResult
 ) -> None:
@@ -59,8 +67,7 @@ async def send_offers(
 
 
 async def send_offer(bot: Bot, services: Services, translator: Translator, view: OfferView) -> bool:
-    lang = await _lang(services, translator, view.ambassador.user_id)
-    t = translator.bind(lang)
+    lang, t = await recipient(services, translator, view.ambassador.user_id)
     text = offer_text(view, t, lang, services.offers.tz)
     return await safe_send(
         bot, view.ambassador.user_id, text, reply_markup=offer_kb(view.assignment.id, t)
@@ -92,8 +99,7 @@ async def notify_accepted(
 ) -> None:
     """The startup hears who took its story; others whose offers were withdrawn are told."""
     view = await services.offers.view(result.assignment)
-    lang = await _lang(services, translator, view.startup.user_id)
-    t = translator.bind(lang)
+    lang, t = await recipient(services, translator, view.startup.user_id)
     title = request_title(view.request, view.startup.company_name, t, lang)
     text = "\n".join(
         [
@@ -117,8 +123,7 @@ async def notify_closed(
     """Tell each ambassador that an offer (or story) of theirs was closed, and why (``key``)."""
     for assignment in closed:
         view = await services.offers.view(assignment)
-        lang = await _lang(services, translator, view.ambassador.user_id)
-        t = translator.bind(lang)
+        lang, t = await recipient(services, translator, view.ambassador.user_id)
         title = request_title(view.request, view.startup.company_name, t, lang)
         await safe_send(bot, view.ambassador.user_id, t(key, title=title))
 
@@ -144,8 +149,7 @@ async def notify_cancelled(
     """Everyone concerned by a cancelled request: its ambassadors and its startup."""
     await notify_closed(bot, services, translator, result.closed, "request.cancelled.ambassador")
     request, startup = await services.offers.request_and_startup(result.request.id)
-    lang = await _lang(services, translator, startup.user_id)
-    t = translator.bind(lang)
+    lang, t = await recipient(services, translator, startup.user_id)
     title = request_title(request, startup.company_name, t, lang)
     await safe_send(bot, startup.user_id, t("request.cancelled.startup", title=title))
 
@@ -154,8 +158,7 @@ async def send_full_brief(
     bot: Bot, services: Services, translator: Translator, view: OfferView
 ) -> None:
     """After accepting: the brief with the startup's contact, and the deadline."""
-    lang = await _lang(services, translator, view.ambassador.user_id)
-    t = translator.bind(lang)
+    lang, t = await recipient(services, translator, view.ambassador.user_id)
     brief = render_brief(view.request, view.startup, t, lang, services.offers.tz, with_contact=True)
     text = t("offer.accepted_full", brief=Html(brief))
     await safe_send(
@@ -178,8 +181,7 @@ async def notify_organizers_of_pitch(
 async def notify_pitch_decision(
     bot: Bot, services: Services, translator: Translator, pitch: Pitch, reason: str | None
 ) -> None:
-    lang = await _lang(services, translator, pitch.startup.user_id)
-    t = translator.bind(lang)
+    lang, t = await recipient(services, translator, pitch.startup.user_id)
     title = request_title(pitch.request, pitch.startup.company_name, t, lang)
     if pitch.request.status == "open":
         text = t("pitch.decision.approved", title=title)
@@ -192,8 +194,7 @@ async def notify_startup_opened(
     bot: Bot, services: Services, translator: Translator, pitch: Pitch, fill: FillResult
 ) -> None:
     """Tell the startup its request is out, to how many ambassadors."""
-    lang = await _lang(services, translator, pitch.startup.user_id)
-    t = translator.bind(lang)
+    _, t = await recipient(services, translator, pitch.startup.user_id)
     await safe_send(
         bot, pitch.startup.user_id, t("pitch.opened", id=pitch.request.id, offered=len(fill.offers))
     )

@@ -21,7 +21,12 @@ from bot.errors import InvalidInput
 from bot.filters import PrivateChat, TextAnswer
 from bot.i18n import Translator
 from bot.notifications import safe_send
-from bot.offer_notifications import after_closed_offer, notify_accepted, send_full_brief
+from bot.offer_notifications import (
+    after_closed_offer,
+    notify_accepted,
+    recipient,
+    send_full_brief,
+)
 from bot.services import Services
 from bot.ui.callbacks import OfferCB, QuestionCB
 from bot.ui.cards import error_message
@@ -96,13 +101,55 @@ async def on_ask(
         await callback.message.answer(t("question.ask"))
 
 
-async def _relayed_text(message: Message, state: FSMContext, lang: str, t: T) -> tuple[int, str]:
+async def _relayed_text(message: Message, state: FSMContext) -> tuple[int, str]:
     assert message.text is not None
     assignment_id = (await state.get_data()).get("assignment_id")
     if not isinstance(assignment_id, int):
         await state.clear()
         raise InvalidInput("error.stale_button")
     return assignment_id, validators.clean_text(message.text, max_len=QUESTION_MAX, field="text")
+
+
+async def _relay(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    services: Services,
+    translator: Translator,
+    lang: str,
+    t: T,
+    *,
+    from_startup: bool,
+) -> None:
+    """Pass a question (ambassador → startup, with a Reply button) or an answer
+    (startup → ambassador) through the bot, after re-checking who may write to whom."""
+    assert message.from_user
+    try:
+        assignment_id, text = await _relayed_text(message, state)
+    except InvalidInput as exc:
+        await message.answer(error_message(t, lang, exc))
+        return
+    offers = services.offers
+    if from_startup:
+        view = await offers.answer_route(assignment_id, message.from_user.id)
+        to = view.ambassador.user_id
+    else:
+        ambassador = await offers.ambassador_of(message.from_user.id)
+        view = await offers.question_route(assignment_id, ambassador.id)
+        to = view.startup.user_id
+    await state.clear()
+    to_lang, to_t = await recipient(services, translator, to)
+    title = request_title(view.request, view.startup.company_name, to_t, to_lang)
+    if from_startup:
+        company = view.startup.company_name or "—"
+        relayed = to_t("question.to_ambassador", company=company, title=title, text=text)
+        markup = None
+    else:
+        name = view.ambassador.display_name or "—"
+        relayed = to_t("question.to_startup", name=name, title=title, text=text)
+        markup = reply_kb(assignment_id, to_t)
+    delivered = await safe_send(bot, to, relayed, reply_markup=markup)
+    await message.answer(t("question.sent") if delivered else t("question.not_delivered"))
 
 
 async def on_question(
@@ -114,28 +161,8 @@ async def on_question(
     lang: str,
     t: T,
 ) -> None:
-    """The ambassador's question goes to the startup, with a Reply button."""
-    assert message.from_user
-    try:
-        assignment_id, text = await _relayed_text(message, state, lang, t)
-    except InvalidInput as exc:
-        await message.answer(error_message(t, lang, exc))
-        return
-    ambassador = await services.offers.ambassador_of(message.from_user.id)
-    view = await services.offers.question_route(assignment_id, ambassador.id)
-    await state.clear()
-    to = view.startup.user_id
-    person = await services.users.get(to)
-    to_lang = person.language if person and person.language else translator.default
-    to_t = translator.bind(to_lang)
-    relayed = to_t(
-        "question.to_startup",
-        name=view.ambassador.display_name or "—",
-        title=request_title(view.request, view.startup.company_name, to_t, to_lang),
-        text=text,
-    )
-    delivered = await safe_send(bot, to, relayed, reply_markup=reply_kb(assignment_id, to_t))
-    await message.answer(t("question.sent") if delivered else t("question.not_delivered"))
+    """The ambassador's question goes to the startup."""
+    await _relay(message, bot, state, services, translator, lang, t, from_startup=False)
 
 
 async def on_reply(
@@ -159,26 +186,7 @@ async def on_answer(
     t: T,
 ) -> None:
     """The startup's answer goes back to the ambassador who asked."""
-    assert message.from_user
-    try:
-        assignment_id, text = await _relayed_text(message, state, lang, t)
-    except InvalidInput as exc:
-        await message.answer(error_message(t, lang, exc))
-        return
-    view = await services.offers.answer_route(assignment_id, message.from_user.id)
-    await state.clear()
-    to = view.ambassador.user_id
-    person = await services.users.get(to)
-    to_lang = person.language if person and person.language else translator.default
-    to_t = translator.bind(to_lang)
-    relayed = to_t(
-        "question.to_ambassador",
-        company=view.startup.company_name or "—",
-        title=request_title(view.request, view.startup.company_name, to_t, to_lang),
-        text=text,
-    )
-    delivered = await safe_send(bot, to, relayed)
-    await message.answer(t("question.sent") if delivered else t("question.not_delivered"))
+    await _relay(message, bot, state, services, translator, lang, t, from_startup=True)
 
 
 async def on_not_text(message: Message, t: T) -> None:

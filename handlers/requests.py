@@ -166,7 +166,7 @@ async def on_candidates(
     names = await services.offers.display_names([c.ambassador_id for c in ranked])
     for n, c in enumerate(ranked, 1):
         name = names.get(c.ambassador_id) or "—"
-        reasons = render_reasons([r.as_json() for r in c.reasons], t, lang)
+        reasons = render_reasons([(r.code, r.args) for r in c.reasons], t, lang)
         lines.append(
             t("request.candidates.line", n=n, name=name, score=f"{c.score:.1f}", reasons=reasons)
         )

@@ -197,8 +197,8 @@ class OfferService:
         assignment = await self._own_offer(assignment_id, ambassador_id)
         if assignment.status == Status.WITHDRAWN:
             # Withdrawn because someone else just took the last slot: say so.
-            request = await self._request(assignment.request_id)
-            if request.status == "filled":
+            current = await self._request(assignment.request_id)
+            if current.status == "filled":
                 raise Conflict("assignment.error.filled")
         self._check_open(assignment, Event.ACCEPT)
         await self._check_capacity(ambassador_id)
