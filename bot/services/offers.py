@@ -366,7 +366,12 @@ class OfferService:
                 values={"answered_at": now} if event is Event.WITHDRAW else None,
             ):
                 closed.append(replace(assignment, status=target))
-        return CancelResult(replace(request, status="cancelled"), tuple(closed))
+                if event is Event.CANCEL:  # a story no longer held frees its slot
+                    await self.repos.requests.release_slot(request_id)
+        accepted = request.accepted - sum(1 for a in closed if a.status == Status.CANCELLED)
+        return CancelResult(
+            replace(request, status="cancelled", accepted=max(0, accepted)), tuple(closed)
+        )
 
     async def expire_due(self, *, limit: int = 100) -> list[ClosedOffer]:
         """Expire offers past their time and offer their requests to the next people.

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.errors import Conflict, NotAllowed
+from bot.errors import Conflict, NotAllowed, NotFound
 from bot.services.assignment_states import InvalidTransition
 from bot.services.matching import MatchWeights
 from bot.services.offers import OfferService
@@ -187,3 +187,58 @@ async def test_accepting_beyond_monthly_capacity_is_refused(
             await offers.accept(b.id, ids[0])
         assert full.value.code == "assignment.error.capacity"
         assert full.value.params == {"capacity": 1}
+
+
+async def test_cancel_request_closes_everything_and_frees_slots(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        repos = Repositories.bind(s)
+        request_id, ids = await world(repos, clock, wanted=2)
+        offers = service(repos, clock)
+        first, second = (await offers.fill(request_id)).offers
+        await offers.accept(first.id, ids[0])
+        result = await offers.cancel_request(request_id)
+        assert {(a.id, a.status) for a in result.closed} == {
+            (first.id, "cancelled"),
+            (second.id, "withdrawn"),
+        }
+        stored = await repos.requests.get(request_id)
+        assert stored is not None and stored.status == "cancelled" and stored.accepted == 0
+        assert result.request.accepted == 0
+        with pytest.raises(Conflict):
+            await offers.cancel_request(request_id)
+        with pytest.raises(InvalidTransition):
+            await offers.accept(second.id, ids[1])
+
+
+async def test_withdraw_asks_the_next_and_checks_the_request(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        repos = Repositories.bind(s)
+        request_id, ids = await world(repos, clock, wanted=1)
+        offers = service(repos, clock)
+        (offer,) = (await offers.fill(request_id)).offers
+        with pytest.raises(NotFound):  # the id of another request's offer
+            await offers.withdraw(offer.id, request_id=request_id + 1)
+        closed = await offers.withdraw(offer.id, request_id=request_id)
+        assert closed.assignment.status == "withdrawn"
+        assert [o.ambassador_id for o in closed.refill.offers] == [ids[1]]
+        with pytest.raises(InvalidTransition):
+            await offers.withdraw(offer.id, request_id=request_id)
+
+
+async def test_manual_assign_only_to_ranked_candidates(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        repos = Repositories.bind(s)
+        request_id, ids = await world(repos, clock, wanted=1)
+        offers = service(repos, clock)
+        await offers.fill(request_id)  # ids[0] is offered
+        assigned = await offers.assign(request_id, ids[2], organizer_id=99)
+        assert assigned.offered_by == 99 and assigned.reasons  # scored like any offer
+        with pytest.raises(Conflict) as again:  # already offered
+            await offers.assign(request_id, ids[0], organizer_id=99)
+        assert again.value.code == "request.error.not_a_candidate"

@@ -1,6 +1,7 @@
 """Random sequences of offers, answers and expiries keep every promise.
 
-Whatever happens, in any order: nobody is offered the same request twice, a
+Whatever happens, in any order (offers, accepts, declines, expiries, an
+organizer's manual offers, withdrawals and cancellations): nobody is offered the same request twice, a
 request never has more accepted stories than it wants (and its counter agrees with
 its assignments), nobody holds more stories this month than their capacity, and
 every assignment is in a known state. Each example builds its own request and
@@ -38,6 +39,9 @@ actions = st.lists(
         st.tuples(st.just("accept"), st.integers(0, 1), st.integers(0, 5)),
         st.tuples(st.just("decline"), st.integers(0, 1), st.integers(0, 5)),
         st.tuples(st.just("tick"), st.just(0), st.just(0)),
+        # an organizer withdraws an open offer, or cancels a whole request
+        st.tuples(st.just("withdraw"), st.integers(0, 1), st.integers(0, 5)),
+        st.tuples(st.just("cancel"), st.integers(0, 1), st.just(0)),
     ),
     min_size=1,
     max_size=30,
@@ -127,6 +131,8 @@ async def test_random_sequences_keep_every_promise(
                 elif action == "tick":
                     clock.advance(timedelta(hours=13))
                     await offers.expire_due()
+                elif action == "cancel":
+                    await offers.cancel_request(requests[r])
                 else:
                     open_ = [
                         a
@@ -137,6 +143,8 @@ async def test_random_sequences_keep_every_promise(
                         target = open_[k % len(open_)]
                         if action == "accept":
                             await offers.accept(target.id, target.ambassador_id)
+                        elif action == "withdraw":
+                            await offers.withdraw(target.id, request_id=requests[r])
                         else:
                             await offers.decline(target.id, target.ambassador_id, "other")
         except DomainError:
