@@ -3,9 +3,10 @@
 Whatever happens, in any order (offers, accepts, declines, expiries, an
 organizer's manual offers, withdrawals and cancellations): nobody is offered the
 same request twice, a request never has more accepted stories than it wants (and
-its counter agrees with its assignments), nobody holds more stories this month than their capacity, and
-every assignment is in a known state. Each example builds its own request and
-ambassadors in the shared test database and retires them at the end.
+its counter agrees with its assignments), nobody holds more stories this month
+than their capacity, and every assignment is in a known state. Each example
+builds its own request and ambassadors in the shared test database and retires
+them at the end.
 """
 
 from __future__ import annotations
