@@ -174,7 +174,11 @@ class Ambassador(TimestampMixin, Base):
         lazy="selectin",
     )
 
-    __table_args__ = (CheckConstraint(PROFILE_STATUS_CHECK, name="status"),)
+    __table_args__ = (
+        CheckConstraint(PROFILE_STATUS_CHECK, name="status"),
+        # The matching cache re-reads what changed recently (storage/repositories/candidates.py).
+        Index("ix_ambassadors_updated_at", "updated_at"),
+    )
 
 
 class Channel(Base):
@@ -192,6 +196,8 @@ class Channel(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     ambassador: Mapped[Ambassador] = relationship(back_populates="channels")
+
+    __table_args__ = (Index("ix_ambassador_channels_created_at", "created_at"),)
 
 
 class ReviewDecision(Base):
@@ -256,6 +262,7 @@ class StoryRequest(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(REQUEST_STATUS_CHECK, name="status"),
         CheckConstraint("accepted >= 0", name="accepted"),
+        Index("ix_story_requests_updated_at", "updated_at"),
     )
 
 
@@ -291,6 +298,7 @@ class Assignment(Base):
     __table_args__ = (
         UniqueConstraint("request_id", "ambassador_id", name="uq_assignments_request_ambassador"),
         CheckConstraint(ASSIGNMENT_STATUS_CHECK, name="status"),
+        Index("ix_assignments_updated_at", "updated_at"),
     )
 
 

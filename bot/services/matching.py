@@ -21,12 +21,21 @@ The score is a weighted sum of components, each in [0, 1]:
 minus two fairness penalties: recent offers (n / (n + 3)) and recent offers or
 stories for the same startup (min(1, n / 2)). Equal scores are ordered by
 ambassador id, so ranking is deterministic.
+
+Among thousands of ambassadors only a few make the top. ``ProfileBound`` is an upper
+bound of the score from the profile alone (the first five components exactly or
+nearly, the history part at its maximum); ``BoundedOrder`` hands out candidates by
+decreasing bound, computing it only for classes of candidates (by sectors covered,
+region tier, platform fit) that could come next; the exact score, which needs the
+history, is then computed for the best bounded ones only, until ``top_is_final``
+says nobody further down could still enter the top (``bot/services/matchmaking.py``).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 
 from bot.provinces import NATIONWIDE
@@ -35,6 +44,10 @@ from bot.provinces import NATIONWIDE
 TOP_REASONS = 3
 #: Followers at which the audience component reaches 1.0 (10^6).
 _AUDIENCE_FULL_LOG10 = 6.0
+#: Audience totals are bounded by steps of 1/24 of the log scale (~0.04 of the weight).
+_AUDIENCE_STEPS = 24
+#: Scores are rounded to 6 decimals: a bound this close to a score may tie with it.
+_BOUND_SLACK = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +155,14 @@ def _region_fit(request: RequestFacts, c: Candidate) -> float:
     return 0.0
 
 
-def _audience_fit(channels: list[ChannelFacts]) -> float:
-    total = sum(max(0, ch.audience) for ch in channels)
+def _audience_level(total: int) -> float:
     if total <= 0:
         return 0.0
     return min(1.0, math.log10(1 + total) / _AUDIENCE_FULL_LOG10)
+
+
+def _audience_fit(channels: list[ChannelFacts]) -> float:
+    return _audience_level(sum(max(0, ch.audience) for ch in channels))
 
 
 def _share(wanted: frozenset[str], offered: frozenset[str]) -> float:
@@ -250,3 +266,236 @@ def rank(
     keyed.sort(key=lambda k: (k[0], k[1]))
     chosen = keyed if limit is None else keyed[:limit]
     return [score(request, c, weights) for _, _, c in chosen]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileBound:
+    """An upper bound of a candidate's score for one request, from the profile alone.
+
+    ``value`` is, with the request's sectors, languages and preferred platforms:
+
+        topic_each × (sectors covered)
+      + the value of the first region tier with a code among the candidate's regions
+        (else ``region_else``)
+      + language_each × (requested languages written in)
+      + ``channel_fit`` if a channel is on a preferred platform (any channel when
+        there is no preference), else ``channel_none``
+      + the value of the first audience step whose total is at least the fitting
+        channels' audience (positive counts summed), else ``audience_max``
+      + track record and load as in the score (from the all-time counts)
+      + ``fairness``: the most the fairness terms can add (nothing, with the usual
+        positive weights: they only subtract).
+
+    Everything but the audience step and fairness equals the score's term; the
+    audience step is at most 1/24 of the audience weight above it. So the bound
+    misses the score only by the dated counts (recent offers), which it leaves out.
+    """
+
+    sectors: frozenset[str]
+    topic_each: float
+    region_tiers: tuple[tuple[frozenset[str], float], ...]
+    region_else: float
+    languages: frozenset[str]
+    language_each: float
+    platforms: frozenset[str]
+    channel_fit: float
+    channel_none: float
+    audience_steps: tuple[tuple[int, float], ...]
+    audience_max: float
+    track_record: float
+    load: float
+    fairness: float
+
+    @property
+    def history_max(self) -> float:
+        """The most track record, load and fairness can add for anyone."""
+        return _upper(self.track_record, 0.0, 1.0) + _upper(self.load, 0.0, 1.0) + self.fairness
+
+    def value(self, c: Candidate) -> float:
+        """The bound for ``c`` (what the candidate query computes)."""
+        region = next(
+            (value for codes, value in self.region_tiers if not codes.isdisjoint(c.regions)),
+            self.region_else,
+        )
+        fitting = [ch for ch in c.channels if not self.platforms or ch.platform in self.platforms]
+        total = sum(max(0, ch.audience) for ch in fitting)
+        audience = next(
+            (value for most, value in self.audience_steps if total <= most), self.audience_max
+        )
+        on_time = max(0, min(c.published_on_time, c.accepted_due))
+        return (
+            self.topic_each * len(self.sectors & c.topics)
+            + region
+            + self.language_each * len(self.languages & c.languages)
+            + (self.channel_fit if fitting else self.channel_none)
+            + audience
+            + self.track_record * (on_time + 1) / (max(0, c.accepted_due) + 2)
+            + self.load / (1 + max(0, c.open_load))
+            + self.fairness
+        )
+
+
+def _upper(weight: float, low: float, high: float) -> float:
+    """The most ``weight × x`` can be for x in [low, high] (weights may be negative)."""
+    return max(weight * low, weight * high)
+
+
+def profile_bound(request: RequestFacts, weights: MatchWeights) -> ProfileBound:
+    """The bound matching ``_components`` for this request and these weights."""
+    w = weights
+    local = request.regions - {NATIONWIDE}
+    tiers: list[tuple[frozenset[str], float]] = []
+    if local:
+        tiers.append((frozenset(local), w.region * 1.0))
+    tiers.append((frozenset({NATIONWIDE}), w.region * 0.8))
+    # Audience: totals up to ``most`` fit at most _audience_fit(most); above the last
+    # step, at most 1.0. With a negative weight the bound is the step's lowest total.
+    steps: list[tuple[int, float]] = [(0, 0.0)]
+    for k in range(1, _AUDIENCE_STEPS):
+        most = round(10 ** (_AUDIENCE_FULL_LOG10 * k / _AUDIENCE_STEPS))
+        if most <= steps[-1][0]:
+            continue
+        lowest = steps[-1][0] + 1
+        steps.append((most, _upper(w.audience, _audience_level(lowest), _audience_level(most))))
+    lowest_above = _audience_level(steps[-1][0] + 1)
+    return ProfileBound(
+        sectors=request.sectors,
+        topic_each=w.topic / len(request.sectors) if request.sectors else 0.0,
+        region_tiers=tuple(tiers),
+        region_else=w.region * (0.5 if NATIONWIDE in request.regions else 0.0),
+        languages=request.languages,
+        language_each=w.language / len(request.languages) if request.languages else 0.0,
+        platforms=request.platforms,
+        channel_fit=w.platform,
+        channel_none=w.platform * (0.0 if request.platforms else 1.0),
+        audience_steps=tuple(steps),
+        audience_max=_upper(w.audience, lowest_above, 1.0),
+        track_record=w.track_record,
+        load=w.load,
+        fairness=_upper(-w.recent_offers, 0.0, 1.0) + _upper(-w.same_startup, 0.0, 1.0),
+    )
+
+
+def top_is_final(ranked: Sequence[Scored], limit: int, next_bound: float | None) -> bool:
+    """Whether ``ranked`` (exact, best first) already holds the top ``limit`` of all
+    candidates, when everyone not yet scored has a bound of at most ``next_bound``
+    (None: nobody is left)."""
+    if next_bound is None:
+        return True
+    if len(ranked) < limit:
+        return False
+    return next_bound + _BOUND_SLACK < ranked[limit - 1].score
+
+
+#: Who holds any of some codes among their topics, regions or platforms.
+Holding = Callable[[str, Iterable[str]], Set[int]]
+#: One value of a class dimension: its best contribution to the bound, who has it
+#: (None: anyone in the pool), and who does not (those holding an earlier value).
+_Part = tuple[float, Set[int] | None, tuple[Set[int], ...]]
+
+
+class BoundedOrder:
+    """The candidates of ``pool`` by decreasing ``ProfileBound``, a few at a time.
+
+    Candidates fall in classes by how many of the sectors they cover, their region
+    tier and (with preferred platforms) whether a channel fits; a class's best
+    possible bound follows from those. Classes are opened best first, and a
+    candidate's own bound is computed only when its class is opened, so the
+    thousands that cannot come near the top are never looked at one by one. A class
+    is a few set operations on who holds which code, done when it is opened.
+    """
+
+    def __init__(
+        self,
+        bound: ProfileBound,
+        pool: Set[int],
+        holding: Holding,
+        profile: Callable[[int], Candidate],
+    ) -> None:
+        self._bound = bound
+        self._profile = profile
+        self._pool = pool
+        # Each dimension: (value, who is in, who is out); "in" None: the whole pool.
+        covered: dict[int, int] = {}
+        for sector in bound.sectors:
+            for amb_id in holding("topics", (sector,)) & pool:
+                covered[amb_id] = covered.get(amb_id, 0) + 1
+        groups: dict[int, set[int]] = {}
+        for amb_id, n in covered.items():
+            groups.setdefault(n, set()).add(amb_id)
+        topics: list[_Part] = [(n * bound.topic_each, members, ()) for n, members in groups.items()]
+        topics.append((0.0, None, (covered.keys(),)))
+        regions: list[_Part] = []
+        earlier: list[Set[int]] = []
+        for codes, value in bound.region_tiers:
+            members = holding("regions", codes)
+            regions.append((value, members, tuple(earlier)))
+            earlier.append(members)
+        regions.append((bound.region_else, None, tuple(earlier)))
+        silent = next((v for most, v in bound.audience_steps if most >= 0), bound.audience_max)
+        loudest = max([v for _, v in bound.audience_steps] + [bound.audience_max])
+        channels: list[_Part] = [
+            (max(bound.channel_fit + loudest, bound.channel_none + silent), None, ())
+        ]
+        if bound.platforms:
+            fit = holding("platforms", bound.platforms)
+            channels = [
+                (bound.channel_fit + loudest, fit, ()),
+                (bound.channel_none + silent, None, (fit,)),
+            ]
+        rest = max(0.0, bound.language_each * len(bound.languages)) + bound.history_max
+        classes = [
+            (a[0] + b[0] + c[0] + rest, (a, b, c))
+            for a in topics
+            for b in regions
+            for c in channels
+        ]
+        classes.sort(key=lambda c: -c[0])
+        self._classes = classes
+        self._opened = 0
+        self._heap: list[tuple[float, int]] = []
+
+    def _members(self, parts: tuple[_Part, ...]) -> Set[int]:
+        included = sorted((p[1] for p in parts if p[1] is not None), key=len)
+        members: Set[int] = self._pool
+        if included:
+            members = included[0] & self._pool
+            for other in included[1:]:
+                members = members & other
+        for part in parts:
+            for out in part[2]:
+                members = members - out
+        return members
+
+    def _open_next(self) -> None:
+        _, parts = self._classes[self._opened]
+        self._opened += 1
+        heap, bound, profile = self._heap, self._bound, self._profile
+        for amb_id in self._members(parts):
+            heapq.heappush(heap, (-bound.value(profile(amb_id)), amb_id))
+
+    def _next_class(self) -> float | None:
+        return self._classes[self._opened][0] if self._opened < len(self._classes) else None
+
+    def take(self, n: int) -> list[tuple[float, int]]:
+        """The next ``n`` candidates (bound, id), best bound first (fewer at the end)."""
+        out: list[tuple[float, int]] = []
+        while len(out) < n:
+            best_class = self._next_class()
+            if self._heap and (best_class is None or -self._heap[0][0] >= best_class):
+                value, amb_id = heapq.heappop(self._heap)
+                out.append((-value, amb_id))
+            elif best_class is None:
+                break
+            else:
+                self._open_next()
+        return out
+
+    @property
+    def rest(self) -> float | None:
+        """The highest bound anyone not yet taken could have (None: nobody is left)."""
+        found = [-self._heap[0][0]] if self._heap else []
+        best_class = self._next_class()
+        if best_class is not None:
+            found.append(best_class)
+        return max(found) if found else None
