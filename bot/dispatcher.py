@@ -12,6 +12,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
@@ -32,6 +33,7 @@ from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.isolation import EventIsolationMiddleware
 from bot.middlewares.logging import HandlerNameMiddleware, UpdateLogMiddleware
 from bot.response_types import KeepResponseTypesMiddleware
+from bot.scheduler import BotScheduler, ScheduledJob
 from bot.telegram_retry import RetryAfterMiddleware
 from handlers import build_root_router
 from storage.fsm import SQLAlchemyStorage
@@ -52,6 +54,11 @@ def create_bot(settings: Settings, *, token: str | None = None) -> Bot:
     )
 
 
+#: How often the scheduler looks for offers past their time (a press on an expired
+#: offer is refused at once anyway: ``OfferService._check_open``).
+OFFER_EXPIRY_SECONDS = 60
+
+
 @dataclass
 class DispatcherParts:
     """What the runner needs besides the dispatcher itself."""
@@ -60,6 +67,7 @@ class DispatcherParts:
     inflight: InFlightMiddleware
     seen: SeenUpdates | None
     offer_expiry: OfferExpiryJob
+    scheduler: BotScheduler
 
 
 def create_dispatcher(
@@ -115,6 +123,15 @@ def create_dispatcher(
             observer.middleware(HandlerNameMiddleware())
     dp.include_router(build_root_router())
     offer_expiry = OfferExpiryJob(sessionmaker, settings, translator, clock)
-    dp.startup.register(offer_expiry.start)
-    dp.shutdown.register(offer_expiry.stop)
-    return DispatcherParts(dp, inflight, seen, offer_expiry)
+    scheduler = BotScheduler(
+        [
+            ScheduledJob(
+                "offer-expiry",
+                offer_expiry.run_once,
+                IntervalTrigger(seconds=OFFER_EXPIRY_SECONDS),
+            ),
+        ]
+    )
+    dp.startup.register(scheduler.start)
+    dp.shutdown.register(scheduler.stop)
+    return DispatcherParts(dp, inflight, seen, offer_expiry, scheduler)

@@ -12,7 +12,6 @@ an offer is never accepted late just because this job has not run yet.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -29,7 +28,6 @@ from storage.db import current_session
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
-EXPIRY_INTERVAL_SECONDS = 60.0
 
 
 @contextlib.asynccontextmanager
@@ -50,21 +48,19 @@ async def unit_of_work(
 
 
 class OfferExpiryJob:
+    """Expire offers past their time; the next candidates are asked."""
+
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         settings: Settings,
         translator: Translator,
         clock: Clock,
-        *,
-        interval: float = EXPIRY_INTERVAL_SECONDS,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.settings = settings
         self.translator = translator
         self.clock = clock
-        self.interval = interval
-        self._task: asyncio.Task[None] | None = None
 
     async def run_once(self, bot: Bot) -> int:
         """Expire every offer past its time, tell those ambassadors, ask the next ones."""
@@ -74,24 +70,3 @@ class OfferExpiryJob:
         if closed:
             log.info("offers expired", extra={"count": len(closed)})
         return len(closed)
-
-    async def _loop(self, bot: Bot) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                await self.run_once(bot)
-            except Exception:  # one failed pass must not stop the next ones
-                log.exception("offer expiry pass failed")
-
-    async def start(self, bot: Bot) -> None:
-        """Dispatcher startup hook."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop(bot), name="offer-expiry")
-
-    async def stop(self) -> None:
-        """Dispatcher shutdown hook."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
