@@ -8,6 +8,7 @@ with status 2.
 from __future__ import annotations
 
 import re
+from datetime import time
 from functools import cached_property
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +17,14 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.services.matching import MatchWeights
+from bot.services.reminder_policy import (
+    DEFAULT_POLICY,
+    DEFAULT_QUIET,
+    DIGEST_AT,
+    QuietHours,
+    ReminderPolicy,
+    parse_clock,
+)
 
 SUPPORTED_LANGUAGES = ("vi", "en")
 _TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{5,}$")
@@ -57,6 +66,16 @@ class Settings(BaseSettings):
     offer_ttl_hours: int = Field(default=24, ge=1, le=24 * 14)
     #: Matching weights as name=value pairs, e.g. "topic=3,region=2" (others keep defaults).
     match_weights: Annotated[MatchWeights, NoDecode] = MatchWeights()
+    #: Reminders for accepted stories, e.g. "48h,24h,2h,0,+1d*3" (bot/services/reminder_policy.py).
+    reminder_policy: Annotated[ReminderPolicy, NoDecode] = DEFAULT_POLICY
+    #: No reminder is sent between these local times; they wait for the end.
+    quiet_hours: Annotated[QuietHours, NoDecode] = DEFAULT_QUIET
+    #: Local time of the daily digests (organizers; people who chose the digest mode).
+    digest_at: Annotated[time, NoDecode] = DIGEST_AT
+    #: Fetch each submitted link in the background (status, title, date, mentions).
+    link_check: bool = True
+    #: Hosts the link checker may fetch even on private addresses (tests only).
+    link_check_allow_hosts: Annotated[tuple[str, ...], NoDecode] = ()
 
     @field_validator("organizer_ids", mode="before")
     @classmethod
@@ -93,6 +112,28 @@ class Settings(BaseSettings):
                 raise ValueError(f"{name} must be between 0 and 100")
             weights[name] = number
         return MatchWeights(**weights)
+
+    @field_validator("reminder_policy", mode="before")
+    @classmethod
+    def _policy(cls, value: object) -> object:
+        return ReminderPolicy.parse(value) if isinstance(value, str) else value
+
+    @field_validator("quiet_hours", mode="before")
+    @classmethod
+    def _quiet(cls, value: object) -> object:
+        return QuietHours.parse(value) if isinstance(value, str) else value
+
+    @field_validator("digest_at", mode="before")
+    @classmethod
+    def _digest_at(cls, value: object) -> object:
+        return parse_clock(value) if isinstance(value, str) else value
+
+    @field_validator("link_check_allow_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(h.strip().lower() for h in re.split(r"[,\s;]+", value) if h.strip())
+        return value
 
     @field_validator("organizer_ids")
     @classmethod
