@@ -86,8 +86,16 @@ class User(TimestampMixin, Base):
     consent_version: Mapped[str] = mapped_column(String(16))
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime())
     role: Mapped[str | None] = mapped_column(String(16))
+    #: How reminders reach this person: normal, silent (no sound but the deadline
+    #: day's), or one daily digest (/settings).
+    reminder_mode: Mapped[str] = mapped_column(String(8), default="normal", server_default="normal")
+    #: Set when Telegram answered 403 (blocked the bot): no more reminders until /start.
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    __table_args__ = (CheckConstraint("role IN ('startup', 'ambassador')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('startup', 'ambassador')", name="role"),
+        CheckConstraint("reminder_mode IN ('normal', 'silent', 'digest')", name="reminder_mode"),
+    )
 
 
 class Organizer(Base):
@@ -293,6 +301,8 @@ class Assignment(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decline_reason: Mapped[str | None] = mapped_column(String(32))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Reminders snoozed so far (at most two; bot/services/reminder_policy.py).
+    snoozes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
@@ -300,6 +310,91 @@ class Assignment(Base):
         CheckConstraint(ASSIGNMENT_STATUS_CHECK, name="status"),
         Index("ix_assignments_updated_at", "updated_at"),
     )
+
+
+REMINDER_KIND_CHECK = "kind IN ('before', 'deadline', 'overdue', 'mark_overdue')"
+REMINDER_STATUS_CHECK = "status IN ('planned', 'claimed', 'sent', 'skipped', 'cancelled', 'failed')"
+
+
+class Reminder(Base):
+    """A planned send (or action) for an accepted story: the source of truth for what
+    the scheduler does. Claimed atomically by one process at a time (planned ->
+    claimed), then sent, skipped (superseded by a later one while the bot was down),
+    cancelled (link submitted, story released...) or failed (recipient blocked)."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    #: Hours before the deadline ("before"), the overdue number, or 0.
+    seq: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Sent with sound even in the silent mode (the deadline day's reminder).
+    loud: Mapped[bool] = mapped_column(default=False, server_default=false())
+    status: Mapped[str] = mapped_column(String(16), default="planned", server_default="planned")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "kind", "seq", name="uq_reminders_assignment_kind_seq"),
+        CheckConstraint(REMINDER_KIND_CHECK, name="kind"),
+        CheckConstraint(REMINDER_STATUS_CHECK, name="status"),
+        # The claim loop's one query: due rows of a status, oldest first.
+        Index("ix_reminders_status_due_at", "status", "due_at"),
+    )
+
+
+class Link(Base):
+    """A published link, recorded once (its normalized URL is unique), with where it
+    belongs and, once checked, what the page looked like."""
+
+    __tablename__ = "links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("story_requests.id", ondelete="CASCADE"), index=True
+    )
+    startup_id: Mapped[int] = mapped_column(
+        ForeignKey("startups.id", ondelete="CASCADE"), index=True
+    )
+    ambassador_id: Mapped[int] = mapped_column(
+        ForeignKey("ambassadors.id", ondelete="CASCADE"), index=True
+    )
+    submitted_by: Mapped[int] = mapped_column(BigInteger)
+    platform: Mapped[str] = mapped_column(String(32))
+    original_url: Mapped[str] = mapped_column(Text)
+    normalized_url: Mapped[str] = mapped_column(String(2048), unique=True)
+    sponsored: Mapped[bool] = mapped_column(default=False, server_default=false())
+    late: Mapped[bool] = mapped_column(default=False, server_default=false())
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    check_status: Mapped[int | None] = mapped_column(Integer)
+    check_error: Mapped[str | None] = mapped_column(String(32))
+    final_url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(String(300))
+    page_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mentions_startup: Mapped[bool | None] = mapped_column()
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class JobRun(Base):
+    """One row per run of a once-a-day job: the insert is the lock, so two bot
+    processes never both send the same digest."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class FsmRecord(Base):
