@@ -6,17 +6,20 @@ the time windows: capacity counts stories accepted since the first day of the mo
 in ``TIMEZONE``, fairness looks back ``FAIRNESS_DAYS``.
 
 For the top ``limit`` (what offers ask for), not everyone is loaded and scored. The
-profiles come from the candidate repository's cache (checked against the database on
-every call); ``matching.BoundedOrder`` hands out candidates by decreasing upper bound
-of their score; only the best ``first_batch(limit)`` get their history loaded and an
-exact score, and more follow (twice as many each time) only while someone not yet
-scored could still enter the top (``matching.top_is_final``). The result is the one
-ranking everyone gives (``tests/services/test_matching_fast_path.py``).
+profiles and all-time counts come from the candidate repository's cache (checked
+against the database on every call); ``matching.BoundedOrder`` hands out candidates
+by decreasing upper bound of their score; only the best ``first_batch(limit)`` are
+read from the database and scored exactly, and more follow (twice as many each
+time) only while someone not yet scored could still enter the top
+(``matching.top_is_final``). So the cache decides whom to look at, never what is
+returned; the result is the one ranking everyone gives
+(``tests/services/test_matching_fast_path.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import astuple
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,20 +45,6 @@ def first_batch(limit: int) -> int:
     """How many candidates get an exact score at first. With the benchmark's data the
     top 20 is final within the best 21-28 by bound, the top 5 within 5-9."""
     return 8 + 2 * limit
-
-
-#: Candidates built from cached profiles, kept while the profile is the same object
-#: (snapshots share the entries that did not change): ambassador id -> (profile, built).
-_BUILT: dict[int, tuple[CandidateFactsDTO, Candidate]] = {}
-
-
-def _candidate(facts: CandidateFactsDTO) -> Candidate:
-    built = _BUILT.get(facts.ambassador_id)
-    if built is not None and built[0] is facts:
-        return built[1]
-    candidate = to_candidate(facts)
-    _BUILT[facts.ambassador_id] = (facts, candidate)
-    return candidate
 
 
 def month_start(now: datetime, tz: ZoneInfo) -> datetime:
@@ -109,7 +98,9 @@ async def rank_for_request(
     wanted = to_request_facts(request, startup, offered)
     if not wanted.languages:
         return []  # nobody shares a language with the request
-    if limit is None or limit <= 0:
+    if limit is None or limit <= 0 or min(astuple(weights)) < 0:
+        # Everyone. (The bound below counts on weights of at least zero, which the
+        # configuration ensures: a channel the cache still lists can only raise it.)
         facts = await repos.candidates.available(
             startup_id=startup.id, month_start=start, fairness_since=since
         )
@@ -119,7 +110,7 @@ async def rank_for_request(
         profile_bound(wanted, weights),
         profiles.holding("languages", wanted.languages) - offered,
         profiles.holding,
-        lambda amb_id: _candidate(profiles.by_id[amb_id]),
+        profiles.by_id.__getitem__,
     )
     scored: list[Candidate] = []
     taken = 0
@@ -128,7 +119,6 @@ async def rank_for_request(
         more = [amb_id for _, amb_id in order.take(batch - taken)]
         taken += len(more)
         found = await repos.candidates.facts_for(
-            profiles,
             more,
             startup_id=startup.id,
             month_start=start,

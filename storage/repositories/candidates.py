@@ -3,44 +3,50 @@
 Two ways in:
 
 - ``available``: every ambassador who could be offered a story, with channels and
-  assignment history, in three statements (the straightforward path);
-- ``profiles`` then ``facts_for``: everyone's profile and all-time track record
-  from a per-process cache, with an index of who holds which topic, region, language
-  and platform, so that matching can single out the few who could make the top; then
-  the exact history of just those, read from their assignments.
+  assignment history, in three statements (the straightforward path); ``facts_for``
+  is the same for a few ambassadors;
+- ``profiles``: everyone's profile and all-time track record from a per-process
+  cache, with an index of who holds which topic, region, language and platform, so
+  that matching can single out the few who could make the top (and then read those
+  with ``facts_for``). The cache decides whom to look at, never what is returned.
 
-The cache (one per engine) mirrors, as of the caller's transaction, the ambassadors,
-their channels, and per ambassador the counts that never depend on the date (stories
-due, on time, open). Every ``profiles`` call checks it in five small statements:
+The cache (one per engine) mirrors, as of the caller's transaction, the profiles of
+those who could be offered a story, their channels, and per ambassador the counts
+that do not depend on the date (stories due, on time, open). Each ``profiles`` call
+checks it with one statement (and reads again only what changed):
 
-- rows stamped (ambassadors and assignments by ``updated_at``, requests by
-  ``updated_at``, channels by ``created_at``) since ``SETTLE`` before the previous
-  check are compared with what that check read; the ambassadors concerned are read
-  again: an edit, a new row, a write the cache saw and that was rolled back;
-- the number of ambassadors, channels and requests must then match the cache's, or
-  everything is read again (a row deleted: a removed channel, a deleted account).
+- rows stamped (ambassadors, assignments and requests by ``updated_at``, channels by
+  ``created_at``) since ``SETTLE`` before the previous check are compared with what
+  that check read; the ambassadors concerned are read again: an edit, a new row, a
+  write the cache saw and that was then rolled back;
+- the number of requests must match the cache's, or everything is read again (a
+  deleted request took its assignments, hence someone's counts, with it).
 
 This relies on every change to an ambassador, assignment or request moving its
 ``updated_at`` (the models' ``onupdate`` does, for Core and ORM updates alike), on
-channels changing only by insert and delete, and on a write becoming visible within
-``SETTLE`` of the time it stamped (transactions are per update and short; the clocks
-of several bot processes agree within that). One case is not seen: on SQLite, which
-reuses the highest row id, deleting the newest channel or request and adding one
-before the next check. The bot deletes neither, except when an account is deleted.
-The cache only decides who is worth a closer look; the counts of those who are come
-from the database (``facts_for``). Snapshots are immutable and each check builds a
-new one, so concurrent callers never see one half updated.
+assignments being deleted only with their request or ambassador, and on a write
+becoming visible within ``SETTLE`` of the time it stamped (transactions are per
+update and short; the clocks of several bot processes agree within that). Deleted
+ambassadors and channels may stay in the cache until that ambassador changes again:
+with weights of at least zero that can only make matching look at someone more.
+Snapshots are immutable and each check builds a new one, so concurrent callers never
+see one half updated.
+
+Statements are built once, with bound parameters (``IN`` lists expanding, padded to
+a power of two so that PostgreSQL's driver prepares a few texts only): building and
+caching a statement per call cost more than running it.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Table, and_, case, func, literal_column, select, union_all
+from sqlalchemy import Table, and_, bindparam, case, func, literal_column, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import CandidateFactsDTO
@@ -51,38 +57,119 @@ _A: Table = Assignment.__table__  # type: ignore[assignment]
 _AMB: Table = Ambassador.__table__  # type: ignore[assignment]
 _CH: Table = Channel.__table__  # type: ignore[assignment]
 
-_AVAILABLE = and_(_AMB.c.status == "approved", _AMB.c.paused.is_(False))
-_PROFILE = (_AMB.c.id, _AMB.c.topics, _AMB.c.regions, _AMB.c.languages, _AMB.c.capacity)
-
 #: How long after its timestamp a write may still become visible (see the module doc).
 SETTLE = timedelta(minutes=15)
 #: Ids per statement when reading many at once (both databases allow ~32k parameters).
-_CHUNK = 2000
+_CHUNK = 2048
 
-_HOLDS = _A.c.status.in_(("accepted", "published", "overdue"))
-_DUE = _A.c.status.in_(("published", "overdue"))
-_ON_TIME = and_(_A.c.status == "published", _A.c.published_at <= _R.c.deadline)
-_OPEN = _A.c.status == "accepted"
+
+def _ids(name: str = "ids") -> Any:
+    return bindparam(name, expanding=True)
 
 
 def _count_if(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-#: The counts that do not depend on the date, per ambassador.
-_ALL_TIME = (
-    select(_A.c.ambassador_id, _count_if(_DUE), _count_if(_ON_TIME), _count_if(_OPEN))
-    .join(_R, _R.c.id == _A.c.request_id)
-    .group_by(_A.c.ambassador_id)
+_AVAILABLE = and_(_AMB.c.status == "approved", _AMB.c.paused.is_(False))
+_PROFILE = (_AMB.c.id, _AMB.c.topics, _AMB.c.regions, _AMB.c.languages, _AMB.c.capacity)
+_CHANNEL = (_CH.c.id, _CH.c.ambassador_id, _CH.c.platform, _CH.c.audience)
+_HOLDS = _A.c.status.in_(("accepted", "published", "overdue"))
+_DUE = _A.c.status.in_(("published", "overdue"))
+_ON_TIME = and_(_A.c.status == "published", _A.c.published_at <= _R.c.deadline)
+_OPEN = _A.c.status == "accepted"
+
+#: The counts of ``CandidateFactsDTO``: dated (this month, the fairness window), and
+#: all-time. Parameters: month_start, since, startup_id.
+_HISTORY = {
+    "taken_this_month": _count_if(and_(_HOLDS, _A.c.answered_at >= bindparam("month_start"))),
+    "accepted_due": _count_if(_DUE),
+    "published_on_time": _count_if(_ON_TIME),
+    "open_load": _count_if(_OPEN),
+    "recent_offers": _count_if(_A.c.offered_at >= bindparam("since")),
+    "recent_same_startup": _count_if(
+        and_(_A.c.offered_at >= bindparam("since"), _R.c.startup_id == bindparam("startup_id"))
+    ),
+}
+_ALL_TIME = ("accepted_due", "published_on_time", "open_load")
+
+
+def _counts(names: Iterable[str]) -> Any:
+    return (
+        select(_A.c.ambassador_id, *(_HISTORY[name].label(name) for name in names))
+        .join(_R, _R.c.id == _A.c.request_id)
+        .group_by(_A.c.ambassador_id)
+    )
+
+
+# The straightforward path: everyone available.
+_EVERYONE = select(*_PROFILE).where(_AVAILABLE)
+_EVERYONES_CHANNELS = (
+    select(*_CHANNEL).join(_AMB, _AMB.c.id == _CH.c.ambassador_id).where(_AVAILABLE)
 )
+_EVERYONES_HISTORY = _counts(_HISTORY)
+# A few: profiles with their counts (one statement), and channels.
+_SOME_HISTORY = _counts(_HISTORY).where(_A.c.ambassador_id.in_(_ids())).subquery()
+_SOME = (
+    select(*_PROFILE, *(_SOME_HISTORY.c[name] for name in _HISTORY))
+    .select_from(_AMB.outerjoin(_SOME_HISTORY, _SOME_HISTORY.c.ambassador_id == _AMB.c.id))
+    .where(_AVAILABLE, _AMB.c.id.in_(_ids()))
+)
+_SOME_CHANNELS = select(*_CHANNEL).where(_CH.c.ambassador_id.in_(_ids()))
+# The cache.
 _PEOPLE = select(*_PROFILE, _AMB.c.status, _AMB.c.paused)
-_CHANNELS = select(_CH.c.id, _CH.c.ambassador_id, _CH.c.platform, _CH.c.audience).order_by(_CH.c.id)
+_PEOPLE_SOME = _PEOPLE.where(_AMB.c.id.in_(_ids()))
+_CHANNELS = select(*_CHANNEL)
+_ALL_TIME_EVERYONE = _counts(_ALL_TIME)
+_ALL_TIME_SOME = _ALL_TIME_EVERYONE.where(_A.c.ambassador_id.in_(_ids()))
+_REQUEST_IDS = select(_R.c.id)
+_ASSIGNED_TO = select(_A.c.ambassador_id).where(_A.c.request_id.in_(_ids())).distinct()
+
+
+def _window_statement() -> Any:
+    """Rows stamped since ``start`` and the number of requests, in one statement: on
+    PostgreSQL one statement sees one snapshot, so the count agrees with the rows."""
+    kind = literal_column
+    nothing: Any = literal_column("NULL")
+    start: Any = bindparam("start")
+    return union_all(
+        select(kind("'a'"), _AMB.c.id, nothing, _AMB.c.updated_at).where(
+            _AMB.c.updated_at >= start
+        ),
+        select(kind("'c'"), _CH.c.id, _CH.c.ambassador_id, _CH.c.created_at).where(
+            _CH.c.created_at >= start
+        ),
+        select(kind("'x'"), _A.c.id, _A.c.ambassador_id, _A.c.updated_at).where(
+            _A.c.updated_at >= start
+        ),
+        select(kind("'r'"), _R.c.id, nothing, _R.c.updated_at).where(_R.c.updated_at >= start),
+        select(
+            kind("'n'"), select(func.count()).select_from(_R).scalar_subquery(), nothing, nothing
+        ),
+    )
+
+
+_WINDOW = _window_statement()
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
-    ordered = sorted(ids)
+    """``ids`` in sorted chunks, each padded (repeating its last id) to a power of two:
+    a few statement texts, which PostgreSQL's driver prepares once each."""
+    ordered = sorted(set(ids))
     for start in range(0, len(ordered), _CHUNK):
-        yield ordered[start : start + _CHUNK]
+        chunk = ordered[start : start + _CHUNK]
+        size = 1 << (len(chunk) - 1).bit_length()
+        yield chunk + [chunk[-1]] * (size - len(chunk))
+
+
+async def _rows(
+    session: AsyncSession, statement: Any, ids: Iterable[int], **params: Any
+) -> list[Any]:
+    """All rows of ``statement`` for these ids (its ``ids`` parameter), in chunks."""
+    found: list[Any] = []
+    for chunk in _chunks(ids):
+        found += await session.execute(statement, {"ids": chunk, **params})
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,33 +207,32 @@ class CandidateRepo:
     ) -> list[CandidateFactsDTO]:
         """Every approved ambassador who is not paused, by id: three statements
         whatever their number (profiles, channels, one aggregate over assignments)."""
-        people = (
-            await self.session.execute(select(*_PROFILE).where(_AVAILABLE).order_by(_AMB.c.id))
-        ).all()
+        params = {"startup_id": startup_id, "month_start": month_start, "since": fairness_since}
+        people = list(await self.session.execute(_EVERYONE))
         if not people:
             return []
-        channels: dict[int, list[tuple[str, int]]] = {}
-        found = await self.session.execute(
-            select(_CH.c.ambassador_id, _CH.c.platform, _CH.c.audience)
-            .join(_AMB, _AMB.c.id == _CH.c.ambassador_id)
-            .where(_AVAILABLE)
-            .order_by(_CH.c.id)
-        )
-        for amb_id, platform, audience in found:
-            channels.setdefault(amb_id, []).append((platform, int(audience or 0)))
-        stats = await self._history(None, startup_id, month_start, fairness_since)
-        return [
-            CandidateFactsDTO(
-                ambassador_id=row.id,
-                topics=tuple(row.topics or ()),
-                regions=tuple(row.regions or ()),
-                languages=tuple(row.languages or ()),
-                channels=tuple(channels.get(row.id, ())),
-                capacity=row.capacity,
-                **stats.get(row.id, {}),
-            )
-            for row in people
-        ]
+        channels = list(await self.session.execute(_EVERYONES_CHANNELS))
+        counts = await self.session.execute(_EVERYONES_HISTORY, params)
+        stats = {amb_id: values for amb_id, *values in counts}
+        return _facts(people, channels, stats)
+
+    async def facts_for(
+        self,
+        ambassador_ids: Collection[int],
+        *,
+        startup_id: int,
+        month_start: datetime,
+        fairness_since: datetime,
+    ) -> list[CandidateFactsDTO]:
+        """``available``, for these ambassadors only (read now, not from the cache): two
+        statements, the profiles with their counts, and the channels."""
+        if not ambassador_ids:
+            return []
+        params = {"startup_id": startup_id, "month_start": month_start, "since": fairness_since}
+        rows = await _rows(self.session, _SOME, ambassador_ids, **params)
+        channels = await _rows(self.session, _SOME_CHANNELS, ambassador_ids)
+        stats = {row.id: row[len(_PROFILE) :] for row in rows}
+        return _facts(rows, channels, stats)
 
     async def profiles(self) -> CandidateProfiles:
         """The cached profiles, brought up to date with what this transaction sees."""
@@ -155,68 +241,36 @@ class CandidateRepo:
         _MIRRORS[key] = mirror
         return mirror.profiles
 
-    async def facts_for(
-        self,
-        profiles: CandidateProfiles,
-        ambassador_ids: Collection[int],
-        *,
-        startup_id: int,
-        month_start: datetime,
-        fairness_since: datetime,
-    ) -> list[CandidateFactsDTO]:
-        """The facts of these ambassadors (those in ``profiles``), by id: the profile
-        from the snapshot, every count read from their assignments now."""
-        ids = [i for i in sorted(ambassador_ids) if i in profiles.by_id]
-        if not ids:
-            return []
-        stats = await self._history(ids, startup_id, month_start, fairness_since)
-        return [replace(profiles.by_id[i], **stats.get(i, _NO_HISTORY)) for i in ids]
 
-    async def _history(
-        self, ids: Sequence[int] | None, startup_id: int, month_start: datetime, since: datetime
-    ) -> dict[int, dict[str, Any]]:
-        """Per ambassador (these, or everyone): stories taken this month, track record,
-        open load, and offers in the fairness window (in all, and for this startup)."""
-        statement = (
-            select(
-                _A.c.ambassador_id,
-                _count_if(and_(_HOLDS, _A.c.answered_at >= month_start)),
-                _count_if(_DUE),
-                _count_if(_ON_TIME),
-                _count_if(_OPEN),
-                _count_if(_A.c.offered_at >= since),
-                _count_if(and_(_A.c.offered_at >= since, _R.c.startup_id == startup_id)),
-            )
-            .join(_R, _R.c.id == _A.c.request_id)
-            .group_by(_A.c.ambassador_id)
+def _facts(
+    people: Sequence[Any], channel_rows: Sequence[Any], stats: Mapping[int, Sequence[Any]]
+) -> list[CandidateFactsDTO]:
+    """DTOs by id from profile rows, their channel rows and their counts (in
+    ``_HISTORY`` order; none: zero)."""
+    channels: dict[int, list[tuple[str, int]]] = {}
+    for _, amb_id, platform, audience in sorted(channel_rows, key=lambda c: c.id):
+        channels.setdefault(amb_id, []).append((platform, int(audience or 0)))
+    none = (0,) * len(_HISTORY)
+    return [
+        CandidateFactsDTO(
+            ambassador_id=row.id,
+            topics=tuple(row.topics or ()),
+            regions=tuple(row.regions or ()),
+            languages=tuple(row.languages or ()),
+            channels=tuple(channels.get(row.id, ())),
+            capacity=row.capacity,
+            **{k: int(n or 0) for k, n in zip(_HISTORY, stats.get(row.id, none), strict=True)},
         )
-        batches = (
-            [statement]
-            if ids is None
-            else [statement.where(_A.c.ambassador_id.in_(chunk)) for chunk in _chunks(ids)]
-        )
-        stats: dict[int, dict[str, Any]] = {}
-        for batch in batches:
-            for amb_id, *counts in await self.session.execute(batch):
-                stats[amb_id] = dict(zip(_HISTORY, map(int, counts), strict=True))
-        return stats
-
-
-_HISTORY = (
-    "taken_this_month",
-    "accepted_due",
-    "published_on_time",
-    "open_load",
-    "recent_offers",
-    "recent_same_startup",
-)
-_NO_HISTORY: dict[str, Any] = dict.fromkeys(_HISTORY, 0)
+        for row in sorted(people, key=lambda row: row.id)
+    ]
 
 
 # --- the cache ----------------------------------------------------------------------
 
 K = TypeVar("K")
 V = TypeVar("V")
+_KINDS = ("topics", "regions", "languages", "platforms")
+_NONE = (0, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,10 +294,7 @@ class _Window:
 @dataclass(frozen=True, slots=True)
 class _Mirror:
     profiles: CandidateProfiles
-    #: Every ambassador, channel (-> its ambassador) and request in the database.
-    ambassadors: frozenset[int]
-    channels: Mapping[int, int]
-    channels_of: Mapping[int, tuple[int, ...]]
+    #: Every request in the database.
     requests: frozenset[int]
     #: Per ambassador with any: (stories due, published on time, open).
     all_time: Mapping[int, tuple[int, int, int]]
@@ -255,50 +306,19 @@ class _Mirror:
 _MIRRORS: WeakKeyDictionary[Any, _Mirror] = WeakKeyDictionary()
 
 
-def _window(start: datetime) -> Any:
-    """Rows stamped since ``start`` and the number of rows, in one statement: on
-    PostgreSQL one statement sees one snapshot, so the counts agree with the rows."""
-    kind = literal_column
-    nothing: Any = literal_column("NULL")
-    return union_all(
-        select(kind("'a'"), _AMB.c.id, nothing, _AMB.c.updated_at).where(
-            _AMB.c.updated_at >= start
-        ),
-        select(kind("'c'"), _CH.c.id, _CH.c.ambassador_id, _CH.c.created_at).where(
-            _CH.c.created_at >= start
-        ),
-        select(kind("'x'"), _A.c.id, _A.c.ambassador_id, _A.c.updated_at).where(
-            _A.c.updated_at >= start
-        ),
-        select(kind("'r'"), _R.c.id, nothing, _R.c.updated_at).where(_R.c.updated_at >= start),
-        select(
-            kind("'n'"),
-            select(func.count()).select_from(_AMB).scalar_subquery(),
-            select(func.count()).select_from(_CH).scalar_subquery(),
-            nothing,
-        ),
-        select(
-            kind("'m'"), select(func.count()).select_from(_R).scalar_subquery(), nothing, nothing
-        ),
-    )
-
-
-async def _read_window(session: AsyncSession, start: datetime) -> tuple[_Window, tuple[int, ...]]:
-    """The rows stamped since ``start``, and how many ambassadors, channels and requests
-    there are."""
+async def _read_window(session: AsyncSession, start: datetime) -> tuple[_Window, int]:
+    """The rows stamped since ``start``, and how many requests there are."""
     found: dict[str, dict[int, Any]] = {"a": {}, "c": {}, "x": {}, "r": {}}
-    counts = [0, 0, 0]
-    for kind, key, owner, stamp in await session.execute(_window(start)):
+    requests = 0
+    for kind, key, owner, stamp in await session.execute(_WINDOW, {"start": start}):
         if kind == "n":
-            counts[0], counts[1] = int(key), int(owner)
-        elif kind == "m":
-            counts[2] = int(key)
+            requests = int(key)
         else:
             found[kind][key] = (owner, stamp) if owner is not None else stamp
     window = _Window(
         ambassadors=found["a"], channels=found["c"], assignments=found["x"], requests=found["r"]
     )
-    return window, tuple(counts)
+    return window, requests
 
 
 def _differ(now: Mapping[K, V], before: Mapping[K, V]) -> set[K]:
@@ -317,19 +337,16 @@ def _profile(
         return None
     return CandidateFactsDTO(
         ambassador_id=row.id,
-        topics=tuple(row.topics or ()),
-        regions=tuple(row.regions or ()),
-        languages=tuple(row.languages or ()),
-        channels=tuple(channels),
+        # one copy of each code for thousands of profiles
+        topics=tuple(map(sys.intern, row.topics or ())),
+        regions=tuple(map(sys.intern, row.regions or ())),
+        languages=tuple(map(sys.intern, row.languages or ())),
+        channels=tuple((sys.intern(platform), audience) for platform, audience in channels),
         capacity=row.capacity,
         accepted_due=counts[0],
         published_on_time=counts[1],
         open_load=counts[2],
     )
-
-
-_KINDS = ("topics", "regions", "languages", "platforms")
-_NONE = (0, 0, 0)
 
 
 def _codes(profile: CandidateFactsDTO | None, kind: str) -> frozenset[str]:
@@ -341,33 +358,24 @@ def _codes(profile: CandidateFactsDTO | None, kind: str) -> frozenset[str]:
     return frozenset(values)
 
 
-async def _all_time(
-    session: AsyncSession, ids: Collection[int] | None
-) -> dict[int, tuple[int, int, int]]:
-    batches = (
-        [_ALL_TIME]
-        if ids is None
-        else [_ALL_TIME.where(_A.c.ambassador_id.in_(chunk)) for chunk in _chunks(ids)]
-    )
-    found = {}
-    for batch in batches:
-        for amb_id, due, on_time, open_ in await session.execute(batch):
-            found[amb_id] = (int(due), int(on_time), int(open_))
-    return found
+def _listed(channel_rows: Iterable[Any]) -> dict[int, list[tuple[str, int]]]:
+    listed: dict[int, list[tuple[str, int]]] = {}
+    for c in sorted(channel_rows, key=lambda c: c.id):
+        listed.setdefault(c.ambassador_id, []).append((c.platform, int(c.audience or 0)))
+    return listed
+
+
+def _all_time(rows: Iterable[Any]) -> dict[int, tuple[int, int, int]]:
+    return {amb_id: (int(due), int(on_time), int(open_)) for amb_id, due, on_time, open_ in rows}
 
 
 async def _load_all(session: AsyncSession, started: datetime) -> _Mirror:
     # The window first: whatever changes after it is read is seen by the next check.
     recent, _ = await _read_window(session, started - SETTLE)
     people = (await session.execute(_PEOPLE)).all()
-    channel_rows = (await session.execute(_CHANNELS)).all()
-    requests = frozenset((await session.execute(select(_R.c.id))).scalars())
-    all_time = await _all_time(session, None)
-    listed: dict[int, list[tuple[str, int]]] = {}
-    channels_of: dict[int, list[int]] = {}
-    for c in channel_rows:
-        listed.setdefault(c.ambassador_id, []).append((c.platform, int(c.audience or 0)))
-        channels_of.setdefault(c.ambassador_id, []).append(c.id)
+    listed = _listed(await session.execute(_CHANNELS))
+    requests = frozenset((await session.execute(_REQUEST_IDS)).scalars())
+    all_time = _all_time(await session.execute(_ALL_TIME_EVERYONE))
     by_id: dict[int, CandidateFactsDTO] = {}
     for row in people:
         profile = _profile(row, listed.get(row.id, ()), all_time.get(row.id, _NONE))
@@ -384,9 +392,6 @@ async def _load_all(session: AsyncSession, started: datetime) -> _Mirror:
     }
     return _Mirror(
         profiles=CandidateProfiles(by_id=by_id, **frozen),
-        ambassadors=frozenset(row.id for row in people),
-        channels={c.id: c.ambassador_id for c in channel_rows},
-        channels_of={amb_id: tuple(chs) for amb_id, chs in channels_of.items()},
         requests=requests,
         all_time=all_time,
         recent=recent,
@@ -398,37 +403,35 @@ async def _refresh(session: AsyncSession, mirror: _Mirror | None) -> _Mirror:
     started = datetime.now(UTC)
     if mirror is None:
         return await _load_all(session, started)
-    window, (ambassadors, channels, requests) = await _read_window(session, mirror.checked - SETTLE)
+    window, requests = await _read_window(session, mirror.checked - SETTLE)
     before = mirror.recent
     people = _differ(window.ambassadors, before.ambassadors)
-    for i in _differ(window.channels, before.channels):
-        # The channel's ambassador, and on a reused id the one it belonged to before.
-        people.update(v[0] for v in (window.channels.get(i), before.channels.get(i)) if v)
-        if i in mirror.channels:
-            people.add(mirror.channels[i])
+    people.update(
+        v[0]
+        for i in _differ(window.channels, before.channels)
+        for v in (window.channels.get(i), before.channels.get(i))
+        if v
+    )
     counted = {
         v[0]
         for i in _differ(window.assignments, before.assignments)
         for v in (window.assignments.get(i), before.assignments.get(i))
         if v
     }
-    known_requests = mirror.requests | window.requests.keys()
+    new_requests = window.requests.keys() - mirror.requests
+    known_requests = mirror.requests | new_requests if new_requests else mirror.requests
     if requests != len(known_requests):
-        return await _load_all(session, started)  # a request was deleted
+        # A request was deleted, and its assignments with it: whose counts changed is
+        # no longer in the database.
+        return await _load_all(session, started)
     changed_requests = _differ(window.requests, before.requests)
     if changed_requests:  # a deadline moved, say: their assignments' on-time counts
-        for chunk in _chunks(changed_requests):
-            found = await session.execute(
-                select(_A.c.ambassador_id).where(_A.c.request_id.in_(chunk)).distinct()
-            )
-            counted.update(found.scalars())
+        counted.update(row[0] for row in await _rows(session, _ASSIGNED_TO, changed_requests))
     updated = mirror
     if counted:
         updated = await _recount(session, updated, counted)
     if people:
         updated = await _reread(session, updated, people)
-    if ambassadors != len(updated.ambassadors) or channels != len(updated.channels):
-        return await _load_all(session, started)  # an ambassador or a channel was deleted
     return replace(
         updated,
         requests=known_requests,
@@ -463,8 +466,11 @@ def _with(
 
 async def _recount(session: AsyncSession, mirror: _Mirror, ids: set[int]) -> _Mirror:
     """``mirror`` with these ambassadors' all-time counts read again."""
-    found = await _all_time(session, ids)
-    all_time = {k: v for k, v in mirror.all_time.items() if k not in ids} | found
+    found = _all_time(await _rows(session, _ALL_TIME_SOME, ids))
+    all_time = dict(mirror.all_time)
+    for amb_id in ids:
+        all_time.pop(amb_id, None)
+    all_time.update(found)
     changes: dict[int, CandidateFactsDTO | None] = {}
     for amb_id in ids:
         profile = mirror.profiles.by_id.get(amb_id)
@@ -477,26 +483,9 @@ async def _recount(session: AsyncSession, mirror: _Mirror, ids: set[int]) -> _Mi
 
 
 async def _reread(session: AsyncSession, mirror: _Mirror, ids: set[int]) -> _Mirror:
-    """``mirror`` with these ambassadors (and all their channels) read again."""
-    people: list[Any] = []
-    channel_rows: list[Any] = []
-    for chunk in _chunks(ids):
-        people += (await session.execute(_PEOPLE.where(_AMB.c.id.in_(chunk)))).all()
-        channel_rows += (
-            await session.execute(_CHANNELS.where(_CH.c.ambassador_id.in_(chunk)))
-        ).all()
-    channel_rows.sort(key=lambda c: c.id)
-    channels = dict(mirror.channels)
-    channels_of = dict(mirror.channels_of)
-    for amb_id in ids:
-        for i in channels_of.pop(amb_id, ()):
-            channels.pop(i, None)
-    listed: dict[int, list[tuple[str, int]]] = {}
-    for c in channel_rows:
-        listed.setdefault(c.ambassador_id, []).append((c.platform, int(c.audience or 0)))
-        channels_of[c.ambassador_id] = (*channels_of.get(c.ambassador_id, ()), c.id)
-        channels[c.id] = c.ambassador_id
-    found = {row.id: row for row in people}
+    """``mirror`` with these ambassadors (with their channels) read again."""
+    found = {row.id: row for row in await _rows(session, _PEOPLE_SOME, ids)}
+    listed = _listed(await _rows(session, _SOME_CHANNELS, ids))
     changes = {
         amb_id: (
             _profile(row, listed.get(amb_id, ()), mirror.all_time.get(amb_id, _NONE))
@@ -505,10 +494,4 @@ async def _reread(session: AsyncSession, mirror: _Mirror, ids: set[int]) -> _Mir
         )
         for amb_id in ids
     }
-    return replace(
-        mirror,
-        profiles=_with(mirror.profiles, changes),
-        ambassadors=(mirror.ambassadors - ids) | found.keys(),
-        channels=channels,
-        channels_of=channels_of,
-    )
+    return replace(mirror, profiles=_with(mirror.profiles, changes))

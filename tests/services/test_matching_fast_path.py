@@ -433,7 +433,9 @@ async def test_the_fast_path_ranks_as_ranking_everyone(
     weights = [
         MatchWeights(),
         MatchWeights(topic=0.5, region=4, audience=3, track_record=0, load=2.5),
-        MatchWeights(language=-1, platform=-0.5, audience=-2, recent_offers=-1, same_startup=0),
+        MatchWeights(language=0, platform=0.5, audience=0, recent_offers=4, same_startup=0),
+        # not a configuration the bot accepts: ranked the straightforward way
+        MatchWeights(language=-1, platform=-0.5, audience=-2, recent_offers=-1),
     ]
     compared = 0
     async with sessionmaker() as s, s.begin():
