@@ -102,6 +102,13 @@ TRACKING_PARAMS = frozenset(
         "_ga",
         "_gl",
         "zarsrc",
+        "gidzl",
+        "mibextid",
+        "srsltid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ref_src",
     }
 )
 TRACKING_PREFIXES = ("utm_",)
@@ -114,7 +121,8 @@ _TLD = re.compile(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def _is_tracking(name: str) -> bool:
+def is_tracking_param(name: str) -> bool:
+    """Whether a query parameter name (as written, possibly percent-encoded) only tracks."""
     key = unquote_plus(name).strip().lower()
     return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
 
@@ -126,33 +134,55 @@ def _clean_query(query: str) -> str:
         if not part:
             continue
         name = part.split("=", 1)[0]
-        if _is_tracking(name):
+        if is_tracking_param(name):
             continue
         kept.append(part)
     return "&".join(kept)
 
 
-def _normalize_host(host: str) -> str:
-    """ASCII (punycode) hostname, lowercased, validated; IP literals are refused.
+def dns_hostname(host: str) -> str | None:
+    """``host`` as a lowercase ASCII (punycode) DNS name, or None when it is not one.
 
-    Storing the ASCII form gives one spelling per site and shows look-alike
+    At least two labels, each 1-63 letters, digits or inner hyphens, and a
+    letters-only (or IDN) last label, which also rules out every IP literal
+    (``127.0.0.1``, ``2130706433``, ``0x7f.1``) and ``localhost``. A trailing dot is
+    dropped. Storing the ASCII form gives one spelling per site and shows look-alike
     (homograph) domains for what they are.
     """
     host = host.rstrip(".")
     if not host or host.startswith("[") or ":" in host:
-        raise InvalidInput("error.url_invalid")
+        return None
     try:
         ascii_host = idna.encode(host, uts46=True).decode("ascii").lower()
         idna.decode(ascii_host)  # rejects malformed "xn--" labels
     except (idna.IDNAError, UnicodeError):
-        raise InvalidInput("error.url_invalid") from None
+        return None
     labels = ascii_host.split(".")
     if len(ascii_host) > 253 or len(labels) < 2:
-        raise InvalidInput("error.url_invalid")
+        return None
     if not all(_LABEL.fullmatch(label) for label in labels):
-        raise InvalidInput("error.url_invalid")
-    # A letters-only (or IDN) last label also rules out every IPv4 literal.
+        return None
     if not _TLD.fullmatch(labels[-1]):
+        return None
+    return ascii_host
+
+
+def explicit_scheme(text: str) -> str | None:
+    """The lowercased scheme ``text`` starts with, or None when it has none.
+
+    ``host:8080/x`` is a host with a port, not a scheme called "host"; ``tel:0901…``
+    and ``javascript:…`` are schemes.
+    """
+    match = _SCHEME.fullmatch(text)
+    if match is None or _PORT_START.match(match.group(2)):
+        return None
+    return match.group(1).lower()
+
+
+def _normalize_host(host: str) -> str:
+    """ASCII hostname, lowercased, validated (``dns_hostname``); IP literals are refused."""
+    ascii_host = dns_hostname(host)
+    if ascii_host is None:
         raise InvalidInput("error.url_invalid")
     return ascii_host
 
@@ -180,16 +210,13 @@ def normalize_url(text: str, *, require_https: bool = False) -> str:
     if _FORBIDDEN_URL_CHARS.search(raw) or any(unicodedata.category(c) == "Cc" for c in raw):
         raise InvalidInput("error.url_invalid")
 
-    match = _SCHEME.fullmatch(raw)
+    scheme = explicit_scheme(raw)
     if raw.startswith("//"):
         raw = "https:" + raw
-    elif match and not _PORT_START.match(match.group(2)):
-        # "host:8080/x" is a host with a port, not a scheme called "host"; "tel:0901…"
-        # is a scheme.
-        scheme = match.group(1).lower()
+    elif scheme is not None:
         if scheme not in _DEFAULT_PORTS:
             raise InvalidInput("error.url_scheme")
-        if not match.group(2).startswith("//"):
+        if not raw[len(scheme) + 1 :].startswith("//"):
             raise InvalidInput("error.url_invalid")
     else:
         raw = "https://" + raw
