@@ -15,6 +15,8 @@ class UserDTO:
     role: str | None
     consent_version: str
     consented_at: datetime
+    reminder_mode: str = "normal"
+    blocked_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ class AssignmentDTO:
     answered_at: datetime | None = None
     decline_reason: str | None = None
     published_at: datetime | None = None
+    snoozes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +147,43 @@ class CandidateFactsDTO:
     #: Offers since the fairness window began, in total and for the given startup.
     recent_offers: int = 0
     recent_same_startup: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderDTO:
+    id: int
+    assignment_id: int
+    kind: str
+    seq: int
+    due_at: datetime
+    loud: bool
+    status: str
+    attempts: int = 0
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkDTO:
+    id: int
+    assignment_id: int
+    request_id: int
+    startup_id: int
+    ambassador_id: int
+    submitted_by: int
+    platform: str
+    original_url: str
+    normalized_url: str
+    sponsored: bool
+    late: bool
+    submitted_at: datetime
+    check_status: int | None = None
+    check_error: str | None = None
+    final_url: str | None = None
+    title: str | None = None
+    page_published_at: datetime | None = None
+    mentions_startup: bool | None = None
+    checked_at: datetime | None = None

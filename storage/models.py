@@ -312,7 +312,7 @@ class Assignment(Base):
     )
 
 
-REMINDER_KIND_CHECK = "kind IN ('before', 'deadline', 'overdue', 'mark_overdue')"
+REMINDER_KIND_CHECK = "kind IN ('before', 'deadline', 'overdue', 'mark_overdue', 'snooze')"
 REMINDER_STATUS_CHECK = "status IN ('planned', 'claimed', 'sent', 'skipped', 'cancelled', 'failed')"
 
 
@@ -329,7 +329,7 @@ class Reminder(Base):
         ForeignKey("assignments.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(16))
-    #: Hours before the deadline ("before"), the overdue number, or 0.
+    #: Hours before the deadline ("before"), the overdue or snooze number, or 0.
     seq: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: Sent with sound even in the silent mode (the deadline day's reminder).

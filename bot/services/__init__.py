@@ -11,6 +11,7 @@ from bot.services.offers import OfferService
 from bot.services.organizers import OrganizerService
 from bot.services.pitches import PitchService
 from bot.services.registration import RegistrationService
+from bot.services.reminders import ReminderService
 from bot.services.request_lists import RequestListService
 from bot.services.review import ReviewService
 from bot.services.users import UserService
@@ -29,9 +30,14 @@ class Services:
     pitches: PitchService
     offers: OfferService
     requests: RequestListService
+    reminders: ReminderService
 
     @classmethod
     def build(cls, repos: Repositories, settings: Settings, clock: Clock) -> Services:
+        tz = settings.tz
+        reminders = ReminderService(
+            repos, clock, tz=tz, policy=settings.reminder_policy, quiet=settings.quiet_hours
+        )
         return cls(
             users=UserService(repos, clock),
             organizers=OrganizerService(
@@ -39,13 +45,15 @@ class Services:
             ),
             registration=RegistrationService(repos, clock),
             review=ReviewService(repos, clock),
-            pitches=PitchService(repos, clock, tz=settings.tz, review=settings.review_pitches),
+            pitches=PitchService(repos, clock, tz=tz, review=settings.review_pitches),
             offers=OfferService(
                 repos,
                 clock,
-                tz=settings.tz,
+                tz=tz,
                 offer_ttl=timedelta(hours=settings.offer_ttl_hours),
                 weights=settings.match_weights,
+                reminders=reminders,
             ),
             requests=RequestListService(repos, clock),
+            reminders=reminders,
         )

@@ -32,6 +32,7 @@ from bot.services.assignment_states import (
 )
 from bot.services.matching import MatchWeights, Scored
 from bot.services.matchmaking import month_start, rank_for_request
+from bot.services.reminders import ReminderService
 from storage.dto import AmbassadorDTO, AssignmentDTO, StartupDTO, StoryRequestDTO
 from storage.repositories import Repositories
 
@@ -92,12 +93,14 @@ class OfferService:
         tz: ZoneInfo,
         offer_ttl: timedelta,
         weights: MatchWeights,
+        reminders: ReminderService | None = None,
     ) -> None:
         self.repos = repos
         self.clock = clock
         self.tz = tz
         self.offer_ttl = offer_ttl
         self.weights = weights
+        self.reminders = reminders
 
     async def _request(self, request_id: int) -> StoryRequestDTO:
         request = await self.repos.requests.get(request_id)
@@ -211,6 +214,8 @@ class OfferService:
             # Changed since we read it (withdrawn by an organizer, say); the raise
             # rolls back the slot taken above along with everything else.
             raise InvalidTransition(Status.WITHDRAWN, Event.ACCEPT)
+        if self.reminders is not None:
+            await self.reminders.plan_for(accepted, request.deadline)
         withdrawn: list[AssignmentDTO] = []
         if request.wanted is not None and request.accepted >= request.wanted:
             if await self.repos.requests.transition(
@@ -368,10 +373,32 @@ class OfferService:
                 closed.append(replace(assignment, status=target))
                 if event is Event.CANCEL:  # a story no longer held frees its slot
                     await self.repos.requests.release_slot(request_id)
+                    await self.repos.reminders.cancel_for_assignment(assignment.id)
         accepted = request.accepted - sum(1 for a in closed if a.status == Status.CANCELLED)
         return CancelResult(
             replace(request, status="cancelled", accepted=max(0, accepted)), tuple(closed)
         )
+
+    async def release(self, assignment_id: int, ambassador_id: int) -> ClosedOffer:
+        """ "Can't do it": the ambassador gives an accepted story back. Its reminders
+        stop, its slot is freed, the request reopens and a replacement is asked."""
+        assignment = await self._own_offer(assignment_id, ambassador_id)
+        target = next_status(assignment.status, Event.CANCEL)
+        now = self.clock()
+        if not await self.repos.assignments.transition(
+            assignment.id,
+            from_statuses=[assignment.status],
+            to_status=target,
+            values={"decline_reason": "released"},
+        ):
+            raise Conflict("assignment.error.not_open")
+        await self.repos.reminders.cancel_for_assignment(assignment.id)
+        await self.repos.requests.release_slot(assignment.request_id)
+        await self.repos.requests.transition(
+            assignment.request_id, from_statuses=["filled"], to_status="open"
+        )
+        closed = replace(assignment, status=target, decline_reason="released", answered_at=now)
+        return ClosedOffer(closed, await self.fill(assignment.request_id))
 
     async def expire_due(self, *, limit: int = 100) -> list[ClosedOffer]:
         """Expire offers past their time and offer their requests to the next people.

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.repositories.candidates import CandidateRepo
 from storage.repositories.organizers import OrganizerRepo
 from storage.repositories.profiles import AmbassadorRepo, StartupRepo
+from storage.repositories.reminders import ReminderRepo
 from storage.repositories.requests import AssignmentRepo, StoryRequestRepo
 from storage.repositories.reviews import ReviewRepo
 from storage.repositories.users import UserRepo
@@ -27,6 +28,7 @@ class Repositories:
     requests: StoryRequestRepo
     assignments: AssignmentRepo
     candidates: CandidateRepo
+    reminders: ReminderRepo
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Repositories:
@@ -39,6 +41,7 @@ class Repositories:
             requests=StoryRequestRepo(session),
             assignments=AssignmentRepo(session),
             candidates=CandidateRepo(session),
+            reminders=ReminderRepo(session),
         )
 
 

@@ -163,7 +163,7 @@ class StoryRequestRepo(StatusRepo):
 
 class AssignmentRepo(StatusRepo):
     table = _A
-    editable = frozenset({"decline_reason"})
+    editable = frozenset({"decline_reason", "snoozes"})
 
     async def offer(
         self,

@@ -28,6 +28,8 @@ def _dto(row: Any) -> UserDTO:
         role=row.role,
         consent_version=row.consent_version,
         consented_at=row.consented_at,
+        reminder_mode=row.reminder_mode or "normal",
+        blocked_at=row.blocked_at,
     )
 
 
@@ -88,3 +90,18 @@ class UserRepo:
 
     async def set_role(self, user_id: int, role: str) -> None:
         await self.session.execute(update(User).where(User.id == user_id).values(role=role))
+
+    async def set_reminder_mode(self, user_id: int, mode: str) -> None:
+        await self.session.execute(
+            update(User).where(User.id == user_id).values(reminder_mode=mode)
+        )
+
+    async def set_blocked(self, user_id: int, when: datetime | None) -> None:
+        """Telegram said 403 (``when``), or the person came back (None)."""
+        await self.session.execute(update(User).where(User.id == user_id).values(blocked_at=when))
+
+    async def with_mode(self, mode: str) -> list[UserDTO]:
+        rows = await self.session.execute(
+            select(User).where(User.reminder_mode == mode, User.blocked_at.is_(None))
+        )
+        return [_dto(r) for r in rows.scalars()]

@@ -98,7 +98,7 @@ def upgrade() -> None:
         sa.Column("last_error", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "kind IN ('before', 'deadline', 'overdue', 'mark_overdue')",
+            "kind IN ('before', 'deadline', 'overdue', 'mark_overdue', 'snooze')",
             name=op.f("ck_reminders_kind"),
         ),
         sa.CheckConstraint(
