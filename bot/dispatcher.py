@@ -12,13 +12,14 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.i18n import Translator, default_translator
-from bot.jobs import OfferExpiryJob
+from bot.jobs import DigestJob, OfferExpiryJob, ReminderJob
 from bot.middlewares.commit_before_send import CommitBeforeSendMiddleware
 from bot.middlewares.context import UserContextMiddleware
 from bot.middlewares.db import DbSessionMiddleware
@@ -57,6 +58,8 @@ def create_bot(settings: Settings, *, token: str | None = None) -> Bot:
 #: How often the scheduler looks for offers past their time (a press on an expired
 #: offer is refused at once anyway: ``OfferService._check_open``).
 OFFER_EXPIRY_SECONDS = 60
+#: How often due reminders are claimed (one indexed UPDATE when nothing is due).
+REMINDER_POLL_SECONDS = 10
 
 
 @dataclass
@@ -67,6 +70,8 @@ class DispatcherParts:
     inflight: InFlightMiddleware
     seen: SeenUpdates | None
     offer_expiry: OfferExpiryJob
+    reminders: ReminderJob
+    digest: DigestJob
     scheduler: BotScheduler
 
 
@@ -123,6 +128,9 @@ def create_dispatcher(
             observer.middleware(HandlerNameMiddleware())
     dp.include_router(build_root_router())
     offer_expiry = OfferExpiryJob(sessionmaker, settings, translator, clock)
+    reminders = ReminderJob(sessionmaker, settings, translator, clock)
+    digest = DigestJob(sessionmaker, settings, translator, clock)
+    at = settings.digest_at
     scheduler = BotScheduler(
         [
             ScheduledJob(
@@ -130,8 +138,16 @@ def create_dispatcher(
                 offer_expiry.run_once,
                 IntervalTrigger(seconds=OFFER_EXPIRY_SECONDS),
             ),
+            ScheduledJob(
+                "reminders", reminders.run_once, IntervalTrigger(seconds=REMINDER_POLL_SECONDS)
+            ),
+            ScheduledJob(
+                "daily-digest",
+                digest.run_once,
+                CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz),
+            ),
         ]
     )
     dp.startup.register(scheduler.start)
     dp.shutdown.register(scheduler.stop)
-    return DispatcherParts(dp, inflight, seen, offer_expiry, scheduler)
+    return DispatcherParts(dp, inflight, seen, offer_expiry, reminders, digest, scheduler)

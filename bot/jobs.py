@@ -12,18 +12,38 @@ an offer is never accepted late just because this job has not run yet.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import os
+import socket
+import uuid
 from collections.abc import AsyncIterator
 
 from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translator
-from bot.offer_notifications import notify_expired
+from bot.notifications import safe_send
+from bot.offer_notifications import notify_expired, recipient
+from bot.reminder_notifications import (
+    notify_blocked,
+    notify_overdue,
+    send_organizer_digest,
+    submit_link_button,
+)
 from bot.services import Services
+from bot.services.reminders import DueMessage
+from bot.ui.reminders import digest_text, reminder_kb, reminder_text
 from storage.db import current_session
 from storage.repositories import Repositories
 
@@ -70,3 +90,118 @@ class OfferExpiryJob:
         if closed:
             log.info("offers expired", extra={"count": len(closed)})
         return len(closed)
+
+
+#: Rows claimed per pass, and sends in flight at once (Telegram's own limits, ~30
+#: messages a second, are met by the Bot API server's 429s and RetryAfterMiddleware).
+REMINDER_BATCH = 200
+REMINDER_CONCURRENCY = 20
+
+
+class ReminderJob:
+    """Claim due reminders and send them; each outcome is recorded in its own small
+    transaction, so a crash mid-batch leaves the rest claimed (and re-claimable after
+    the lease) rather than lost or sent twice."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        translator: Translator,
+        clock: Clock,
+        *,
+        token: str | None = None,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.settings = settings
+        self.translator = translator
+        self.clock = clock
+        self.token = token or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    def _services(self) -> contextlib.AbstractAsyncContextManager[Services]:
+        return unit_of_work(self.sessionmaker, self.settings, self.clock)
+
+    async def run_once(self, bot: Bot) -> int:
+        """Send everything due now (in batches); returns how many messages went out."""
+        sent = 0
+        while True:
+            async with self._services() as services:
+                claimed = await services.reminders.claim(self.token, limit=REMINDER_BATCH)
+                for story in claimed.overdue:
+                    await notify_overdue(bot, services, self.translator, story)
+            if not claimed.messages and not claimed.overdue:
+                return sent
+            results = await self._send_all(bot, claimed.messages)
+            sent += sum(results)
+            if len(claimed.messages) + len(claimed.overdue) < REMINDER_BATCH:
+                return sent
+
+    async def _send_all(self, bot: Bot, messages: list[DueMessage]) -> list[bool]:
+        gate = asyncio.Semaphore(REMINDER_CONCURRENCY)
+
+        async def send(message: DueMessage) -> bool:
+            async with gate:
+                return await self._send(bot, message)
+
+        return list(await asyncio.gather(*(send(m) for m in messages)))
+
+    async def _send(self, bot: Bot, message: DueMessage) -> bool:
+        story = message.story
+        user_id = story.ambassador.user_id
+        async with self._services() as services:
+            lang, t = await recipient(services, self.translator, user_id)
+        text = reminder_text(message.reminder, story, t, lang, self.settings.tz, self.clock())
+        markup = reminder_kb(story.assignment.id, t, submit_link_button(story.assignment.id, t))
+        try:
+            await bot.send_message(
+                user_id, text, reply_markup=markup, disable_notification=message.silent
+            )
+        except TelegramForbiddenError:
+            async with self._services() as services:
+                await services.reminders.blocked(message.reminder, self.token, user_id)
+                await notify_blocked(bot, services, self.translator, story)
+            return False
+        except TelegramBadRequest as exc:
+            async with self._services() as services:
+                await services.reminders.failed(message.reminder, self.token, str(exc)[:200])
+            return False
+        except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
+            log.warning("reminder not sent: will retry", extra={"error": str(exc)})
+            async with self._services() as services:
+                await services.reminders.retry(message.reminder, self.token, str(exc)[:200])
+            return False
+        async with self._services() as services:
+            await services.reminders.sent(message.reminder, self.token)
+        return True
+
+
+class DigestJob:
+    """Once a day at ``DIGEST_AT`` (local time): each ambassador who chose the digest
+    gets one message with their stories; organizers get what is due soon and what
+    is overdue. The ``job_runs`` row makes sure only one process sends it."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        translator: Translator,
+        clock: Clock,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.settings = settings
+        self.translator = translator
+        self.clock = clock
+
+    async def run_once(self, bot: Bot) -> bool:
+        async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
+            if not await services.reminders.claim_daily("daily-digest"):
+                return False
+            people = await services.reminders.digest_people()
+            digest = await services.reminders.organizer_digest()
+        tz, now = self.settings.tz, self.clock()
+        async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
+            for user_id, stories in people:
+                lang, t = await recipient(services, self.translator, user_id)
+                await safe_send(bot, user_id, digest_text(stories, t, lang, tz, now))
+            await send_organizer_digest(bot, services, self.translator, digest)
+        return True

@@ -18,6 +18,7 @@ from handlers import (
     pitch_review,
     profile,
     registration,
+    reminders,
     requests,
     review,
     start,
@@ -36,6 +37,7 @@ def build_root_router() -> Router:
         pitch_review.build_router(),  # organizers decide on pitches (+ refusals)
         requests.build_router(),  # /requests /assignments /pause /resume, request cards
         offers.build_router(),  # Accept / Decline / Ask, the question relay
+        reminders.build_router(),  # Snooze / Can't do it on reminders, /settings
         pitch.build_router(),  # /pitch and its form
         profile.build_router(),  # /profile and the summary card
         registration.build_router(),  # the form conversation (state-driven)

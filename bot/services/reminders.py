@@ -66,6 +66,12 @@ class Claimed:
     overdue: list[StoryContext] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class OrganizerDigest:
+    due_soon: list[StoryContext]
+    overdue: list[StoryContext]
+
+
 class ReminderService:
     def __init__(
         self,
@@ -180,6 +186,12 @@ class ReminderService:
         )
         await self.repos.users.set_blocked(user_id, now)
 
+    async def failed(self, reminder: ReminderDTO, token: str, error: str) -> None:
+        """Telegram refused the message itself (chat not found...): retrying won't help."""
+        await self.repos.reminders.finish(
+            reminder.id, token=token, status="failed", when=self.clock(), error=error
+        )
+
     async def retry(self, reminder: ReminderDTO, token: str, error: str) -> bool:
         """A network error: try again later (False when out of attempts: failed)."""
         attempt = reminder.attempts  # already counts this claim
@@ -233,3 +245,36 @@ class ReminderService:
         stories = [await self.story(a.id) for a in found]
         far = datetime.max.replace(tzinfo=self.clock().tzinfo)
         return sorted(stories, key=lambda s: s.request.deadline or far)
+
+    # --- daily digests -----------------------------------------------------------------
+
+    async def claim_daily(self, name: str) -> bool:
+        """True for the one process that runs today's ``name`` (local date in TIMEZONE)."""
+        now = self.clock()
+        key = now.astimezone(self.tz).date().isoformat()
+        return await self.repos.job_runs.claim(name, key, now)
+
+    async def digest_people(self) -> list[tuple[int, list[StoryContext]]]:
+        """People who chose the daily digest, with their stories still to publish."""
+        result = []
+        for person in await self.repos.users.with_mode("digest"):
+            ambassador = await self.repos.ambassadors.get_by_user(person.id)
+            if ambassador is None:
+                continue
+            stories = await self.active_stories(ambassador.id)
+            if stories:
+                result.append((person.id, stories))
+        return result
+
+    async def organizer_digest(
+        self, *, due_within: timedelta = timedelta(hours=48)
+    ) -> OrganizerDigest:
+        now = self.clock()
+        soon = await self.repos.assignments.stories(
+            [Status.ACCEPTED], deadline_before=now + due_within
+        )
+        late = await self.repos.assignments.stories([Status.OVERDUE])
+        return OrganizerDigest(
+            due_soon=[await self.story(a.id) for a in soon],
+            overdue=[await self.story(a.id) for a in late],
+        )

@@ -100,3 +100,16 @@ class AssignmentsCB(CallbackData, prefix="as"):
     """The ambassador's /assignments list: a page."""
 
     page: int
+
+
+class ReminderCB(CallbackData, prefix="rm"):
+    """Buttons on a reminder: snooze / release (ask) / release_yes (confirmed)."""
+
+    action: str
+    id: int
+
+
+class SettingsCB(CallbackData, prefix="st"):
+    """/settings: the reminder mode (normal / silent / digest)."""
+
+    mode: str

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.candidates import CandidateRepo
+from storage.repositories.jobs import JobRunRepo
 from storage.repositories.organizers import OrganizerRepo
 from storage.repositories.profiles import AmbassadorRepo, StartupRepo
 from storage.repositories.reminders import ReminderRepo
@@ -29,6 +30,7 @@ class Repositories:
     assignments: AssignmentRepo
     candidates: CandidateRepo
     reminders: ReminderRepo
+    job_runs: JobRunRepo
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Repositories:
@@ -42,6 +44,7 @@ class Repositories:
             assignments=AssignmentRepo(session),
             candidates=CandidateRepo(session),
             reminders=ReminderRepo(session),
+            job_runs=JobRunRepo(session),
         )
 
 

@@ -220,6 +220,21 @@ class AssignmentRepo(StatusRepo):
         )
         return [_assignment_dto(r) for r in rows]
 
+    async def stories(
+        self, statuses: Iterable[str], *, deadline_before: datetime | None = None, limit: int = 50
+    ) -> list[AssignmentDTO]:
+        """Stories in ``statuses`` (optionally due before a moment), soonest deadline first."""
+        statement = (
+            select(_A)
+            .join(_R, _R.c.id == _A.c.request_id)
+            .where(_A.c.status.in_(list(statuses)))
+            .order_by(_R.c.deadline, _A.c.id)
+            .limit(limit)
+        )
+        if deadline_before is not None:
+            statement = statement.where(_R.c.deadline <= deadline_before)
+        return [_assignment_dto(r) for r in await self.session.execute(statement)]
+
     async def offered_ambassadors(self, request_id: int) -> frozenset[int]:
         rows = await self.session.execute(
             select(_A.c.ambassador_id).where(_A.c.request_id == request_id)
