@@ -5,11 +5,11 @@ Seeds a fresh database with N approved ambassadors (random but realistic profile
 audiences, capacity 1-8) and a history of requests and assignments (offers,
 accepted, published on time or late, overdue), then ranks candidates for random
 requests the way the bot does (`bot.services.matchmaking.rank_for_request`: the
-candidate cache check, the already-offered set, the bounded search, the exact facts
-of the few that could make the top 20, scoring and ordering). Reports p50/p95 of the
-whole call and the peak of memory allocated during it (tracemalloc); then the first
-call of a process, which loads the candidate cache, and what the cache keeps. The
-heap is settled first as in the bot (``bot.app.settle_heap``).
+candidate cache check, the already-offered set, the bounded search, the facts of the
+few that could make the top ``--limit`` (20), scoring and ordering). Reports p50/p95
+of the whole call and the peak of memory allocated during it (tracemalloc); then the
+first call of a process, which loads the candidate cache, and what the cache keeps.
+The heap is settled first as in the bot (``bot.app.settle_heap``).
 
     .venv/bin/python benchmarks/matching.py --ambassadors 10000
     .venv/bin/python benchmarks/matching.py --ambassadors 10000 \\
@@ -197,7 +197,7 @@ async def seed(url: str, ambassadors: int, seed_value: int) -> tuple[list[int], 
     return [r["id"] for r in request_rows], [s_["id"] for s_ in startup_rows]
 
 
-async def measure(url: str, request_ids: list[int], runs: int, seed_value: int) -> None:
+async def measure(url: str, request_ids: list[int], runs: int, seed_value: int, limit: int) -> None:
     rng = random.Random(seed_value + 1)
     settle_heap()  # as the bot does after startup (bot/app.py)
     engine = create_engine(url)
@@ -221,7 +221,7 @@ async def measure(url: str, request_ids: list[int], runs: int, seed_value: int) 
                 tracemalloc.start()
             start = time.perf_counter()
             ranked = await rank_for_request(
-                repos, request, startup, now=NOW, tz=VN, weights=weights, limit=20
+                repos, request, startup, now=NOW, tz=VN, weights=weights, limit=limit
             )
             elapsed = time.perf_counter() - start
             if traced:
@@ -233,7 +233,7 @@ async def measure(url: str, request_ids: list[int], runs: int, seed_value: int) 
             elif n == 0:
                 first = elapsed  # loads the candidate cache
     await engine.dispose()
-    load_peak, held = await cold(url, rng.choice(request_ids), weights)
+    load_peak, held = await cold(url, rng.choice(request_ids), weights, limit)
     timings.sort()
     p50 = timings[len(timings) // 2] * 1000
     p95 = timings[min(len(timings) - 1, int(0.95 * len(timings)))] * 1000
@@ -248,7 +248,7 @@ async def measure(url: str, request_ids: list[int], runs: int, seed_value: int) 
     )
 
 
-async def cold(url: str, request_id: int, weights: MatchWeights) -> tuple[int, int]:
+async def cold(url: str, request_id: int, weights: MatchWeights, limit: int) -> tuple[int, int]:
     """A first call on a fresh engine, traced: the peak while the candidate cache
     loads, and what stays allocated after it (the cache)."""
     engine = create_engine(url)
@@ -260,14 +260,16 @@ async def cold(url: str, request_id: int, weights: MatchWeights) -> tuple[int, i
         startup = await repos.startups.get(request.startup_id)
         assert startup is not None
         tracemalloc.start()
-        await rank_for_request(repos, request, startup, now=NOW, tz=VN, weights=weights, limit=20)
+        await rank_for_request(
+            repos, request, startup, now=NOW, tz=VN, weights=weights, limit=limit
+        )
         held, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     await engine.dispose()
     return peak, held
 
 
-async def main(url: str | None, ambassadors: int, runs: int, seed_value: int) -> None:
+async def main(url: str | None, ambassadors: int, runs: int, seed_value: int, limit: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = url or f"sqlite+aiosqlite:///{tmp}/matching.db"
         if url.startswith("postgresql"):
@@ -276,7 +278,7 @@ async def main(url: str | None, ambassadors: int, runs: int, seed_value: int) ->
             await reset_postgres(url)
         await upgrade(url)
         request_ids, _ = await seed(url, ambassadors, seed_value)
-        await measure(url, request_ids, runs, seed_value)
+        await measure(url, request_ids, runs, seed_value, limit)
 
 
 if __name__ == "__main__":
@@ -286,6 +288,7 @@ if __name__ == "__main__":
     parser.add_argument("--ambassadors", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--limit", type=int, default=20, help="how many candidates to rank")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
-    asyncio.run(main(args.database_url, args.ambassadors, args.runs, args.seed))
+    asyncio.run(main(args.database_url, args.ambassadors, args.runs, args.seed, args.limit))

@@ -41,6 +41,11 @@ from storage.repositories import Repositories
 FAIRNESS_DAYS = 30
 
 
+#: Past this many exact scores the search is no cheaper than ranking everyone (only
+#: with bounds far above the scores, which the benchmark's data never comes near).
+MAX_EXACT = 2000
+
+
 def first_batch(limit: int) -> int:
     """How many candidates get an exact score at first. With the benchmark's data the
     top 20 is final within the best 21-28 by bound, the top 5 within 5-9."""
@@ -98,13 +103,17 @@ async def rank_for_request(
     wanted = to_request_facts(request, startup, offered)
     if not wanted.languages:
         return []  # nobody shares a language with the request
-    if limit is None or limit <= 0 or min(astuple(weights)) < 0:
-        # Everyone. (The bound below counts on weights of at least zero, which the
-        # configuration ensures: a channel the cache still lists can only raise it.)
+
+    async def everyone() -> list[Scored]:
         facts = await repos.candidates.available(
             startup_id=startup.id, month_start=start, fairness_since=since
         )
         return rank(wanted, (to_candidate(f) for f in facts), weights, limit=limit)
+
+    if limit is None or limit <= 0 or min(astuple(weights)) < 0:
+        # (The bound counts on weights of at least zero, as configuration ensures: a
+        # deleted channel the cache still lists can then only raise it.)
+        return await everyone()
     profiles = await repos.candidates.profiles()
     order = BoundedOrder(
         profile_bound(wanted, weights),
@@ -115,7 +124,7 @@ async def rank_for_request(
     scored: list[Candidate] = []
     taken = 0
     batch = first_batch(limit)
-    while True:
+    while batch <= MAX_EXACT:
         more = [amb_id for _, amb_id in order.take(batch - taken)]
         taken += len(more)
         found = await repos.candidates.facts_for(
@@ -129,3 +138,4 @@ async def rank_for_request(
         if top_is_final(ranked, limit, order.rest):
             return ranked
         batch *= 2
+    return await everyone()

@@ -23,6 +23,7 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.provinces import NATIONWIDE
+from bot.services import matchmaking
 from bot.services.matching import (
     BoundedOrder,
     Candidate,
@@ -456,3 +457,23 @@ async def test_the_fast_path_ranks_as_ranking_everyone(
         async with sessionmaker() as s, s.begin():
             compared += await _agree(Repositories.bind(s), rng, weights, 3)
     assert compared > 60
+
+
+@pytest.mark.parametrize(
+    "squeeze",
+    [
+        {"first_batch": lambda limit: 1},  # grows batch by batch, many times
+        {"MAX_EXACT": 3},  # gives up early: everyone is ranked
+    ],
+)
+async def test_the_search_grows_or_gives_up_without_changing_the_ranking(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+    squeeze: dict[str, Any],
+) -> None:
+    for name, value in squeeze.items():
+        monkeypatch.setattr(matchmaking, name, value)
+    rng = random.Random(4)
+    await seed_world(sessionmaker, rng, 120)
+    async with sessionmaker() as s, s.begin():
+        assert await _agree(Repositories.bind(s), rng, [MatchWeights()], 20) == 20
