@@ -34,7 +34,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Table, insert, text  # noqa: E402
+from sqlalchemy import Table, insert, text, update  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 
 from bot.app import settle_heap  # noqa: E402
 from bot.provinces import NATIONWIDE, all_provinces  # noqa: E402
@@ -197,7 +198,42 @@ async def seed(url: str, ambassadors: int, seed_value: int) -> tuple[list[int], 
     return [r["id"] for r in request_rows], [s_["id"] for s_ in startup_rows]
 
 
-async def measure(url: str, request_ids: list[int], runs: int, seed_value: int, limit: int) -> None:
+async def churn(
+    maker: async_sessionmaker[AsyncSession],
+    rng: random.Random,
+    ambassadors: int,
+    assignments: int,
+    n: int,
+) -> None:
+    """What the bot does between two rankings, ``n`` times over: a profile edited, an
+    offer answered (both move ``updated_at``, so the candidate cache re-reads them)."""
+    if not n:
+        return
+    async with maker() as s, s.begin():
+        for _ in range(n):
+            amb = _t(Ambassador)
+            await s.execute(
+                update(amb)
+                .where(amb.c.id == rng.randint(1, ambassadors))
+                .values(capacity=rng.randint(1, 8))
+            )
+            a = _t(Assignment)
+            await s.execute(
+                update(a)
+                .where(a.c.id == rng.randint(1, assignments))
+                .values(status=rng.choice(["accepted", "published", "overdue", "declined"]))
+            )
+
+
+async def measure(
+    url: str,
+    request_ids: list[int],
+    runs: int,
+    seed_value: int,
+    limit: int,
+    ambassadors: int,
+    changes: int,
+) -> None:
     rng = random.Random(seed_value + 1)
     settle_heap()  # as the bot does after startup (bot/app.py)
     engine = create_engine(url)
@@ -211,6 +247,7 @@ async def measure(url: str, request_ids: list[int], runs: int, seed_value: int, 
     for n in range(runs + 3 + memory_runs):
         traced = n >= runs + 3  # timings without tracemalloc, which slows allocation
         request_id = rng.choice(request_ids)
+        await churn(maker, rng, ambassadors, 6 * len(request_ids), changes)
         async with maker() as s, s.begin():
             repos = Repositories.bind(s)
             request = await repos.requests.get(request_id)
@@ -269,7 +306,9 @@ async def cold(url: str, request_id: int, weights: MatchWeights, limit: int) -> 
     return peak, held
 
 
-async def main(url: str | None, ambassadors: int, runs: int, seed_value: int, limit: int) -> None:
+async def main(
+    url: str | None, ambassadors: int, runs: int, seed_value: int, limit: int, changes: int
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = url or f"sqlite+aiosqlite:///{tmp}/matching.db"
         if url.startswith("postgresql"):
@@ -278,7 +317,7 @@ async def main(url: str | None, ambassadors: int, runs: int, seed_value: int, li
             await reset_postgres(url)
         await upgrade(url)
         request_ids, _ = await seed(url, ambassadors, seed_value)
-        await measure(url, request_ids, runs, seed_value, limit)
+        await measure(url, request_ids, runs, seed_value, limit, ambassadors, changes)
 
 
 if __name__ == "__main__":
@@ -289,6 +328,11 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--limit", type=int, default=20, help="how many candidates to rank")
+    parser.add_argument(
+        "--churn", type=int, default=0, help="profiles edited and offers answered between calls"
+    )
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
-    asyncio.run(main(args.database_url, args.ambassadors, args.runs, args.seed, args.limit))
+    asyncio.run(
+        main(args.database_url, args.ambassadors, args.runs, args.seed, args.limit, args.churn)
+    )
