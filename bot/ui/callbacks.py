@@ -113,3 +113,11 @@ class SettingsCB(CallbackData, prefix="st"):
     """/settings: the reminder mode (normal / silent / digest)."""
 
     mode: str
+
+
+class LinkCB(CallbackData, prefix="ln"):
+    """Link submission: start (assignment id) and the confirmation card's buttons."""
+
+    action: str
+    id: int = 0
+    value: str = ""
