@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
+from bot.services.links import LinkService
 from bot.services.offers import OfferService
 from bot.services.organizers import OrganizerService
 from bot.services.pitches import PitchService
@@ -31,6 +32,7 @@ class Services:
     offers: OfferService
     requests: RequestListService
     reminders: ReminderService
+    links: LinkService
 
     @classmethod
     def build(cls, repos: Repositories, settings: Settings, clock: Clock) -> Services:
@@ -56,4 +58,5 @@ class Services:
             ),
             requests=RequestListService(repos, clock),
             reminders=reminders,
+            links=LinkService(repos, clock, tz=tz),
         )

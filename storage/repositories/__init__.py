@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.candidates import CandidateRepo
 from storage.repositories.jobs import JobRunRepo
+from storage.repositories.links import LinkRepo
 from storage.repositories.organizers import OrganizerRepo
 from storage.repositories.profiles import AmbassadorRepo, StartupRepo
 from storage.repositories.reminders import ReminderRepo
@@ -31,6 +32,7 @@ class Repositories:
     candidates: CandidateRepo
     reminders: ReminderRepo
     job_runs: JobRunRepo
+    links: LinkRepo
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Repositories:
@@ -45,6 +47,7 @@ class Repositories:
             candidates=CandidateRepo(session),
             reminders=ReminderRepo(session),
             job_runs=JobRunRepo(session),
+            links=LinkRepo(session),
         )
 
 
@@ -52,6 +55,7 @@ __all__ = [
     "AmbassadorRepo",
     "AssignmentRepo",
     "CandidateRepo",
+    "LinkRepo",
     "OrganizerRepo",
     "Repositories",
     "ReviewRepo",
