@@ -28,6 +28,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -92,10 +93,13 @@ class OfferExpiryJob:
         return len(closed)
 
 
-#: Rows claimed per pass, and sends in flight at once (Telegram's own limits, ~30
-#: messages a second, are met by the Bot API server's 429s and RetryAfterMiddleware).
+#: Rows claimed per pass, and sends in flight at once.
 REMINDER_BATCH = 200
 REMINDER_CONCURRENCY = 20
+#: Reminders go out at most this many per second: under Telegram's ~30 messages a
+#: second per bot, leaving room for the replies people are waiting for meanwhile
+#: (a burst of 429s would slow everyone, and RetryAfterMiddleware gives up after 3).
+REMINDER_RATE = 25
 
 
 class ReminderJob:
@@ -117,6 +121,7 @@ class ReminderJob:
         self.translator = translator
         self.clock = clock
         self.token = token or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.pace = AsyncLimiter(REMINDER_RATE, 1)
 
     def _services(self) -> contextlib.AbstractAsyncContextManager[Services]:
         return unit_of_work(self.sessionmaker, self.settings, self.clock)
@@ -140,7 +145,7 @@ class ReminderJob:
         gate = asyncio.Semaphore(REMINDER_CONCURRENCY)
 
         async def send(message: DueMessage) -> bool:
-            async with gate:
+            async with gate, self.pace:
                 return await self._send(bot, message)
 
         return list(await asyncio.gather(*(send(m) for m in messages)))
