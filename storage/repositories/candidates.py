@@ -118,10 +118,14 @@ _SOME = (
 _SOME_CHANNELS = select(*_CHANNEL).where(_CH.c.ambassador_id.in_(_ids()))
 # The cache.
 _PEOPLE = select(*_PROFILE, _AMB.c.status, _AMB.c.paused)
-_PEOPLE_SOME = _PEOPLE.where(_AMB.c.id.in_(_ids()))
 _CHANNELS = select(*_CHANNEL)
 _ALL_TIME_EVERYONE = _counts(_ALL_TIME)
-_ALL_TIME_SOME = _ALL_TIME_EVERYONE.where(_A.c.ambassador_id.in_(_ids()))
+_ALL_TIME_SOME = _ALL_TIME_EVERYONE.where(_A.c.ambassador_id.in_(_ids())).subquery()
+_PEOPLE_SOME = (
+    select(*_PEOPLE.selected_columns, *(_ALL_TIME_SOME.c[name] for name in _ALL_TIME))
+    .select_from(_AMB.outerjoin(_ALL_TIME_SOME, _ALL_TIME_SOME.c.ambassador_id == _AMB.c.id))
+    .where(_AMB.c.id.in_(_ids()))
+)
 _REQUEST_IDS = select(_R.c.id)
 _ASSIGNED_TO = select(_A.c.ambassador_id).where(_A.c.request_id.in_(_ids())).distinct()
 
@@ -296,8 +300,6 @@ class _Mirror:
     profiles: CandidateProfiles
     #: Every request in the database.
     requests: frozenset[int]
-    #: Per ambassador with any: (stories due, published on time, open).
-    all_time: Mapping[int, tuple[int, int, int]]
     #: Rows stamped since ``checked - SETTLE``, as read then: the next check compares.
     recent: _Window
     checked: datetime
@@ -330,7 +332,7 @@ def _differ(now: Mapping[K, V], before: Mapping[K, V]) -> set[K]:
 
 
 def _profile(
-    row: Any, channels: Sequence[tuple[str, int]], counts: tuple[int, int, int]
+    row: Any, channels: Sequence[tuple[str, int]], counts: Sequence[int]
 ) -> CandidateFactsDTO | None:
     """The row's profile if it could be offered a story, else None."""
     if row.status != "approved" or row.paused or not row.capacity or row.capacity <= 0:
@@ -343,9 +345,9 @@ def _profile(
         languages=tuple(map(sys.intern, row.languages or ())),
         channels=tuple((sys.intern(platform), audience) for platform, audience in channels),
         capacity=row.capacity,
-        accepted_due=counts[0],
-        published_on_time=counts[1],
-        open_load=counts[2],
+        accepted_due=int(counts[0] or 0),
+        published_on_time=int(counts[1] or 0),
+        open_load=int(counts[2] or 0),
     )
 
 
@@ -365,17 +367,16 @@ def _listed(channel_rows: Iterable[Any]) -> dict[int, list[tuple[str, int]]]:
     return listed
 
 
-def _all_time(rows: Iterable[Any]) -> dict[int, tuple[int, int, int]]:
-    return {amb_id: (int(due), int(on_time), int(open_)) for amb_id, due, on_time, open_ in rows}
-
-
 async def _load_all(session: AsyncSession, started: datetime) -> _Mirror:
     # The window first: whatever changes after it is read is seen by the next check.
     recent, _ = await _read_window(session, started - SETTLE)
     people = (await session.execute(_PEOPLE)).all()
     listed = _listed(await session.execute(_CHANNELS))
     requests = frozenset((await session.execute(_REQUEST_IDS)).scalars())
-    all_time = _all_time(await session.execute(_ALL_TIME_EVERYONE))
+    all_time = {
+        amb_id: (int(due), int(on_time), int(open_))
+        for amb_id, due, on_time, open_ in await session.execute(_ALL_TIME_EVERYONE)
+    }
     by_id: dict[int, CandidateFactsDTO] = {}
     for row in people:
         profile = _profile(row, listed.get(row.id, ()), all_time.get(row.id, _NONE))
@@ -393,7 +394,6 @@ async def _load_all(session: AsyncSession, started: datetime) -> _Mirror:
     return _Mirror(
         profiles=CandidateProfiles(by_id=by_id, **frozen),
         requests=requests,
-        all_time=all_time,
         recent=recent,
         checked=started,
     )
@@ -412,12 +412,13 @@ async def _refresh(session: AsyncSession, mirror: _Mirror | None) -> _Mirror:
         for v in (window.channels.get(i), before.channels.get(i))
         if v
     )
-    counted = {
+    # whose assignments changed: their counts
+    people.update(
         v[0]
         for i in _differ(window.assignments, before.assignments)
         for v in (window.assignments.get(i), before.assignments.get(i))
         if v
-    }
+    )
     new_requests = window.requests.keys() - mirror.requests
     known_requests = mirror.requests | new_requests if new_requests else mirror.requests
     if requests != len(known_requests):
@@ -426,12 +427,8 @@ async def _refresh(session: AsyncSession, mirror: _Mirror | None) -> _Mirror:
         return await _load_all(session, started)
     changed_requests = _differ(window.requests, before.requests)
     if changed_requests:  # a deadline moved, say: their assignments' on-time counts
-        counted.update(row[0] for row in await _rows(session, _ASSIGNED_TO, changed_requests))
-    updated = mirror
-    if counted:
-        updated = await _recount(session, updated, counted)
-    if people:
-        updated = await _reread(session, updated, people)
+        people.update(row[0] for row in await _rows(session, _ASSIGNED_TO, changed_requests))
+    updated = await _reread(session, mirror, people) if people else mirror
     return replace(
         updated,
         requests=known_requests,
@@ -464,31 +461,14 @@ def _with(
     return CandidateProfiles(by_id=by_id, **index)
 
 
-async def _recount(session: AsyncSession, mirror: _Mirror, ids: set[int]) -> _Mirror:
-    """``mirror`` with these ambassadors' all-time counts read again."""
-    found = _all_time(await _rows(session, _ALL_TIME_SOME, ids))
-    all_time = dict(mirror.all_time)
-    for amb_id in ids:
-        all_time.pop(amb_id, None)
-    all_time.update(found)
-    changes: dict[int, CandidateFactsDTO | None] = {}
-    for amb_id in ids:
-        profile = mirror.profiles.by_id.get(amb_id)
-        if profile is not None:
-            due, on_time, open_ = found.get(amb_id, _NONE)
-            changes[amb_id] = replace(
-                profile, accepted_due=due, published_on_time=on_time, open_load=open_
-            )
-    return replace(mirror, profiles=_with(mirror.profiles, changes), all_time=all_time)
-
-
 async def _reread(session: AsyncSession, mirror: _Mirror, ids: set[int]) -> _Mirror:
-    """``mirror`` with these ambassadors (with their channels) read again."""
+    """``mirror`` with these ambassadors read again: profile, channels and counts (two
+    statements)."""
     found = {row.id: row for row in await _rows(session, _PEOPLE_SOME, ids)}
     listed = _listed(await _rows(session, _SOME_CHANNELS, ids))
     changes = {
         amb_id: (
-            _profile(row, listed.get(amb_id, ()), mirror.all_time.get(amb_id, _NONE))
+            _profile(row, listed.get(amb_id, ()), row[-len(_ALL_TIME) :])
             if (row := found.get(amb_id)) is not None
             else None
         )
