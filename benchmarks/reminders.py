@@ -211,6 +211,7 @@ async def main() -> None:
                 for m in emu.chat(FIRST_USER + n).messages()
                 if m.from_bot
             )
+            refused = dict(emu.error_stats)
             idle_cpu = []
             for _ in range(args.idle_passes):
                 cpu = time.process_time()
@@ -233,6 +234,7 @@ async def main() -> None:
         f"idle pass: {idle * 1000:.2f} ms CPU (median of {args.idle_passes}); "
         f"every {REMINDER_POLL_SECONDS} s = {idle / REMINDER_POLL_SECONDS * 100:.3f}% of a core"
     )
+    print(f"Bot API errors (429s included): {refused or 'none'}")
     print(f"peak RSS: {peak:.0f} MiB")
 
 
