@@ -13,6 +13,7 @@ from handlers import (
     errors,
     fallback,
     groups,
+    links,
     offers,
     pitch,
     pitch_review,
@@ -36,6 +37,7 @@ def build_root_router() -> Router:
         review.build_refusals_router(),  # everyone else pressing Approve/Reject
         pitch_review.build_router(),  # organizers decide on pitches (+ refusals)
         requests.build_router(),  # /requests /assignments /pause /resume, request cards
+        links.build_router(),  # /submit and the link card; /links /export (organizers)
         offers.build_router(),  # Accept / Decline / Ask, the question relay
         reminders.build_router(),  # Snooze / Can't do it on reminders, /settings
         pitch.build_router(),  # /pitch and its form

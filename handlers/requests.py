@@ -25,6 +25,7 @@ from bot.offer_notifications import (
 from bot.services import Services
 from bot.services.request_lists import Page, RequestCard
 from bot.ui.callbacks import AssignmentsCB, RequestCB
+from bot.ui.links import submit_button
 from bot.ui.reasons import render_reasons
 from bot.ui.requests import (
     ASSIGNMENT_STATUS_KEYS,
@@ -255,6 +256,7 @@ async def _send_assignments(
             kb = offer_kb(a.id, t)
         else:
             kb = story_kb(a.id, t)
+            kb.inline_keyboard.append([submit_button(a.id, t)])
             status = t(ASSIGNMENT_STATUS_KEYS[a.status])
             text = t("assignments.story_header", status=status) + "\n\n" + text
         await bot.send_message(chat_id, text, reply_markup=kb)

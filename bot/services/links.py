@@ -57,6 +57,30 @@ MAX_LINKS = 10
 EXPORT_PERIODS = ("7d", "30d", "month", "all")
 _EXPORT_BATCH = 500
 
+#: Check errors that mean readers cannot open the link. Not among them: ``timeout``
+#: (a slow site, or trouble on our side) and ``not_html`` (a PDF or a video file).
+BROKEN_ERRORS = frozenset(
+    {
+        "invalid_url",
+        "blocked_address",
+        "unreachable",
+        "tls_error",
+        "bad_response",
+        "bad_redirect",
+        "too_many_redirects",
+    }
+)
+#: HTTP statuses that mean the page is gone. 401/403/429 are not: social platforms
+#: answer robots that way while the post is there for people.
+GONE_STATUSES = frozenset({404, 410})
+
+
+def looks_broken(status: int | None, error: str | None) -> bool:
+    """Whether a checked link looks broken enough to tell the ambassador."""
+    if error is not None:
+        return error in BROKEN_ERRORS
+    return status is not None and (status in GONE_STATUSES or status >= 500)
+
 
 @dataclass(frozen=True, slots=True)
 class Story:
@@ -372,6 +396,11 @@ class LinkService:
         )
         lines = await self._lines(rows[: self.page_size])
         return Page(tuple(lines), page, len(rows) > self.page_size)
+
+    async def count(
+        self, *, startup_id: int | None = None, ambassador_id: int | None = None
+    ) -> int:
+        return await self.repos.links.count(startup_id=startup_id, ambassador_id=ambassador_id)
 
     async def filter_name(self, kind: str, target_id: int) -> str | None:
         """The name of the startup (``s``) or ambassador (``a``) a list is filtered by."""

@@ -19,6 +19,7 @@ EVERYONE = (
     ("pitch", "cmd.pitch"),
     ("requests", "cmd.requests"),
     ("assignments", "cmd.assignments"),
+    ("submit", "cmd.submit"),
     ("pause", "cmd.pause"),
     ("resume", "cmd.resume"),
     ("language", "cmd.language"),
@@ -28,6 +29,8 @@ EVERYONE = (
 ORGANIZER = (
     ("pending", "cmd.pending"),
     ("invite", "cmd.invite"),
+    ("links", "cmd.links"),
+    ("export", "cmd.export"),
 )
 
 

@@ -33,3 +33,8 @@ class PitchForm(StatesGroup):
 class Questions(StatesGroup):
     asking = State()  # an ambassador's question; data: assignment_id
     answering = State()  # the startup's answer; data: assignment_id
+
+
+class Links(StatesGroup):
+    waiting = State()  # the ambassador sends links; data: assignment_id, replaces
+    confirming = State()  # the card is shown; data: + card, links, sponsored

@@ -84,6 +84,7 @@ async def test_command_menus(emulator: Emulator) -> None:
         "pitch",
         "requests",
         "assignments",
+        "submit",
         "pause",
         "resume",
         "language",
@@ -93,6 +94,7 @@ async def test_command_menus(emulator: Emulator) -> None:
     assert default_en[0]["description"] == t("en", "cmd.start")
     organizer_menu = emulator.commands(scope={"type": "chat", "chat_id": ORGANIZER_ID})
     assert "pending" in [c["command"] for c in organizer_menu]
+    assert [c["command"] for c in organizer_menu][-2:] == ["links", "export"]
     assert "pending" not in [c["command"] for c in default_vi]
 
 

@@ -1,0 +1,169 @@
+"""Checking links after they are recorded, in the background, and waiting for those
+checks at shutdown.
+
+``LinkChecks.schedule`` starts one asyncio task per confirmed batch, after the
+update's transaction has committed (the handler calls it after its first Bot API
+call, which commits: ``CommitBeforeSendMiddleware``). The task runs in an empty
+``contextvars.Context``, so it never sees, let alone holds, the update's session:
+it fetches each link (``check_link``, SSRF-guarded, at most ``concurrency`` at once
+across the process) and then opens its own unit of work (``bot.jobs.unit_of_work``)
+to store what it found and, when a link looks broken
+(``bot.services.links.looks_broken``), to tell the ambassador, with a button to
+send the right link. A link deleted meanwhile (replaced) is skipped. A failure is
+logged; it never reaches the person who sent the links.
+
+The registry keeps the running tasks: ``wait`` returns when all are done (tests),
+``close`` stops new ones and waits up to ``grace`` seconds before cancelling the
+rest (shutdown, after the updates in flight are done). ``install`` puts one in the
+dispatcher's workflow data as ``link_checks`` (handlers receive it by that name).
+Checks cancelled at shutdown, or refused because it had begun, leave their links
+unchecked (``checked_at`` NULL): nothing retries them later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from collections.abc import Sequence
+
+import aiohttp
+from aiogram import Bot, Dispatcher
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import Translator
+from bot.jobs import unit_of_work
+from bot.link_notifications import notify_broken
+from bot.services.link_check import LinkCheck, Resolver, check_link, system_resolver
+from bot.services.links import CheckTarget, looks_broken
+
+log = logging.getLogger(__name__)
+
+#: Links fetched at once by the whole process.
+CONCURRENCY = 4
+#: Seconds one check may take (resolving, redirects, reading the page).
+CHECK_TIMEOUT = 15.0
+#: Seconds ``close`` waits for checks in flight before cancelling them.
+SHUTDOWN_GRACE = 10.0
+
+
+class LinkChecks:
+    """The background link checker and the registry of its tasks."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        translator: Translator,
+        clock: Clock,
+        *,
+        resolver: Resolver = system_resolver,
+        allow_hosts: frozenset[str] | None = None,
+        concurrency: int = CONCURRENCY,
+        timeout: float = CHECK_TIMEOUT,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.settings = settings
+        self.translator = translator
+        self.clock = clock
+        self.resolver = resolver
+        self.allow_hosts = (
+            frozenset(settings.link_check_allow_hosts) if allow_hosts is None else allow_hosts
+        )
+        self.enabled = settings.link_check
+        self.timeout = timeout
+        self._slots = asyncio.Semaphore(concurrency)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    @property
+    def pending(self) -> int:
+        """Batches still being checked."""
+        return len(self._tasks)
+
+    def schedule(self, bot: Bot, targets: Sequence[CheckTarget]) -> asyncio.Task[None] | None:
+        """Check ``targets`` in the background (nothing when checks are off or closing).
+
+        Call it after the links are committed: the task reads and writes them in its
+        own transaction."""
+        if not self.enabled or not targets:
+            return None
+        if self._closed:
+            log.warning("link check skipped: shutting down", extra={"count": len(targets)})
+            return None
+        task = asyncio.create_task(
+            self._run(bot, list(targets)), name="link-check", context=contextvars.Context()
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _run(self, bot: Bot, targets: list[CheckTarget]) -> None:
+        try:
+            jar = aiohttp.DummyCookieJar()
+            async with aiohttp.ClientSession(cookie_jar=jar) as http:
+                await asyncio.gather(*(self._check(bot, http, target) for target in targets))
+        except Exception:
+            log.exception("link check failed", extra={"links": [t.link_id for t in targets]})
+
+    async def _check(self, bot: Bot, http: aiohttp.ClientSession, target: CheckTarget) -> LinkCheck:
+        async with self._slots:
+            result = await check_link(
+                target.url,
+                session=http,
+                resolver=self.resolver,
+                allow_hosts=self.allow_hosts,
+                company_names=target.company_names,
+                timeout=self.timeout,
+            )
+        log.info(
+            "link checked",
+            extra={"link_id": target.link_id, "status": result.status, "error": result.error},
+        )
+        async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
+            link = await services.links.record_check(target.link_id, result)
+            if link is not None and looks_broken(result.status, result.error):
+                story = await services.links.link_story(link)
+                await notify_broken(bot, services, self.translator, story, link)
+        return result
+
+    async def wait(self) -> None:
+        """Until every check scheduled so far (and any they lead to) is done."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self, grace: float = SHUTDOWN_GRACE) -> None:
+        """Take no new checks; wait up to ``grace`` seconds, then cancel what is left."""
+        self._closed = True
+        running = list(self._tasks)
+        if not running:
+            return
+        log.info("waiting for link checks", extra={"count": len(running)})
+        _, late = await asyncio.wait(running, timeout=grace)
+        for task in late:
+            task.cancel()
+        if late:
+            log.warning("link checks cancelled at shutdown", extra={"count": len(late)})
+            await asyncio.gather(*late, return_exceptions=True)
+
+
+def install(
+    dispatcher: Dispatcher,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    translator: Translator,
+    clock: Clock,
+    *,
+    resolver: Resolver = system_resolver,
+    allow_hosts: frozenset[str] | None = None,
+) -> LinkChecks:
+    """A ``LinkChecks`` in the dispatcher's workflow data as ``link_checks`` (handlers
+    receive it by that name). Close it on shutdown *after* the updates in flight are
+    done, since one of them may still schedule a check: ``await checks.close()``."""
+    checks = LinkChecks(
+        sessionmaker, settings, translator, clock, resolver=resolver, allow_hosts=allow_hosts
+    )
+    dispatcher["link_checks"] = checks
+    return checks
