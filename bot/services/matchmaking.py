@@ -139,3 +139,27 @@ async def rank_for_request(
             return ranked
         batch *= 2
     return await everyone()
+
+
+async def score_one(
+    repos: Repositories,
+    request: StoryRequestDTO,
+    startup: StartupDTO,
+    ambassador_id: int,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    weights: MatchWeights,
+) -> Scored | None:
+    """One ambassador's score and reasons for ``request``, or None if not eligible
+    (an organizer's manual pick: no need to rank everyone to check one person)."""
+    offered = await repos.assignments.offered_ambassadors(request.id)
+    wanted = to_request_facts(request, startup, offered)
+    found = await repos.candidates.facts_for(
+        [ambassador_id],
+        startup_id=startup.id,
+        month_start=month_start(now, tz),
+        fairness_since=now - timedelta(days=FAIRNESS_DAYS),
+    )
+    ranked = rank(wanted, (to_candidate(f) for f in found), weights, limit=1)
+    return ranked[0] if ranked else None

@@ -31,7 +31,7 @@ from bot.services.assignment_states import (
     next_status,
 )
 from bot.services.matching import MatchWeights, Scored
-from bot.services.matchmaking import month_start, rank_for_request
+from bot.services.matchmaking import month_start, rank_for_request, score_one
 from bot.services.reminders import ReminderService
 from storage.dto import AmbassadorDTO, AssignmentDTO, StartupDTO, StoryRequestDTO
 from storage.repositories import Repositories
@@ -304,10 +304,9 @@ class OfferService:
         startup = await self.repos.startups.get(request.startup_id)
         assert startup is not None
         now = self.clock()
-        ranked = await rank_for_request(
-            self.repos, request, startup, now=now, tz=self.tz, weights=self.weights
+        chosen = await score_one(
+            self.repos, request, startup, ambassador_id, now=now, tz=self.tz, weights=self.weights
         )
-        chosen = next((c for c in ranked if c.ambassador_id == ambassador_id), None)
         if chosen is None:
             raise Conflict("request.error.not_a_candidate")
         offer = await self.repos.assignments.offer(

@@ -242,3 +242,6 @@ async def test_manual_assign_only_to_ranked_candidates(
         with pytest.raises(Conflict) as again:  # already offered
             await offers.assign(request_id, ids[0], organizer_id=99)
         assert again.value.code == "request.error.not_a_candidate"
+        await repos.ambassadors.update_fields(ids[3], {"paused": True})
+        with pytest.raises(Conflict):  # paused: not available
+            await offers.assign(request_id, ids[3], organizer_id=99)
