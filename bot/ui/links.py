@@ -13,6 +13,7 @@ stored and exported is whole.
 from __future__ import annotations
 
 import csv
+import html
 import io
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
@@ -82,14 +83,21 @@ def _cut(text: str, limit: int = BUTTON_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _button(text: str, limit: int = BUTTON_TEXT) -> str:
+    """A button label from ``t`` output: buttons are plain text, so unescape it."""
+    return _cut(html.unescape(text), limit)
+
+
 def platform_label(code: str, lang: str, t: T) -> str:
     if code == PLATFORM_WEB:
         return t("links.platform.web")
     return label("platforms", code, lang)
 
 
-def story_title(story: Story, t: T, lang: str) -> str:
-    return request_title(story.request, story.startup.company_name, t, lang)
+def story_title(story: Story, t: T, lang: str) -> Html:
+    """The request's title; already HTML (``t`` escaped the company's name), so passed
+    on as ``Html`` and not escaped twice."""
+    return Html(request_title(story.request, story.startup.company_name, t, lang))
 
 
 def check_reason(link: LinkDTO, t: T) -> str:
@@ -112,13 +120,12 @@ def submit_button(assignment_id: int, t: T) -> InlineKeyboardButton:
 def stories_kb(stories: Sequence[Story], t: T, lang: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for story in stories:
-        key = (
-            "link.btn.story_published"
-            if story.assignment.status == "published"
-            else ("link.btn.story")
-        )
+        published = story.assignment.status == "published"
+        key = "link.btn.story_published" if published else "link.btn.story"
         text = t(key, title=story_title(story, t, lang))
-        kb.button(text=_cut(text, 60), callback_data=LinkCB(action="start", id=story.assignment.id))
+        kb.button(
+            text=_button(text, 60), callback_data=LinkCB(action="start", id=story.assignment.id)
+        )
     kb.adjust(1)
     return kb.as_markup()
 
@@ -315,7 +322,7 @@ def list_kb(page: Page[LinkLine], kind: str, target: int, t: T) -> InlineKeyboar
         if not (kind == "s" and target == link.startup_id):
             row.append(
                 InlineKeyboardButton(
-                    text=t("links.btn.startup", n=n, name=_cut(line.company or "—", 18)),
+                    text=_button(t("links.btn.startup", n=n, name=_cut(line.company or "—", 18))),
                     callback_data=LinkCB(
                         action="list", id=link.startup_id, value=list_value("s", 0)
                     ).pack(),
@@ -324,7 +331,9 @@ def list_kb(page: Page[LinkLine], kind: str, target: int, t: T) -> InlineKeyboar
         if not (kind == "a" and target == link.ambassador_id):
             row.append(
                 InlineKeyboardButton(
-                    text=t("links.btn.ambassador", n=n, name=_cut(line.ambassador or "—", 18)),
+                    text=_button(
+                        t("links.btn.ambassador", n=n, name=_cut(line.ambassador or "—", 18))
+                    ),
                     callback_data=LinkCB(
                         action="list", id=link.ambassador_id, value=list_value("a", 0)
                     ).pack(),

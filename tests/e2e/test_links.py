@@ -39,6 +39,7 @@ NEWS_HOST = "tin.nongtraiso-test.vn"
 FACEBOOK = "https://m.facebook.com/nongtraiso/posts/123?utm_source=zalo&utm_medium=social"
 FACEBOOK_NORMALIZED = "https://www.facebook.com/nongtraiso/posts/123"
 ARTICLE = "https://vnexpress.net/nong-trai-so-tiet-kiem-nuoc-4790000.html"
+TUOITRE = "https://tuoitre.vn/nong-trai-so-2026.htm"
 
 
 async def loopback_resolver(host: str) -> list[str]:
@@ -182,8 +183,15 @@ async def test_submit_confirm_duplicate_forged_export_and_list(
     assert refused.text.startswith(t(LANG, "link.none_valid"))
     assert "Nông Trại Số" in refused.text and "#1" in refused.text
     assert "09:00 02/03/2026" in refused.text  # when it was recorded (local time)
+    # still asked for links: he forwards his channel's post instead
+    post = f"Nông Trại Số tiết kiệm 30% nước 👉 {TUOITRE}"
+    await minh.forward(post, from_chat_title="Kênh của Minh")
+    minh_links = await minh.expect_message()
+    await minh.press(t(LANG, "link.btn.confirm"), message=minh_links)
+    assert TUOITRE in (await minh.expect_edit()).text
+    assert "Minh" in (await founder.expect_message()).text
     async with world.sessionmaker() as session:
-        assert await Repositories.bind(session).links.count() == 2
+        assert await Repositories.bind(session).links.count() == 3
 
     # The organizer exports everything: a CSV with a BOM, each link once.
     organizer = emulator.user(id=ORGANIZER_ID)
@@ -195,13 +203,13 @@ async def test_submit_confirm_duplicate_forged_export_and_list(
     sent = await organizer.expect_message()
     assert sent.document is not None and sent.document["file_name"].endswith(".csv")
     everything = t(LANG, "links.export.all")
-    assert sent.caption == t(LANG, "links.export.caption", count=2, period=everything)
+    assert sent.caption == t(LANG, "links.export.caption", count=3, period=everything)
     raw = emulator.world.files[sent.document["file_id"]].data
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][0] == t(LANG, "links.csv.submitted_at") and len(rows[0]) == 11
     urls = [row[5] for row in rows[1:]]
-    assert sorted(urls) == sorted([FACEBOOK_NORMALIZED, ARTICLE])
+    assert sorted(urls) == sorted([FACEBOOK_NORMALIZED, ARTICLE, TUOITRE])
     by_url = {row[5]: row for row in rows[1:]}
     assert by_url[ARTICLE][1] == "Nông Trại Số" and by_url[ARTICLE][3] == "Lan"
     assert by_url[ARTICLE][7] == t(LANG, "links.csv.yes")
@@ -282,7 +290,10 @@ async def test_a_broken_link_is_reported_and_replaced(
         await lan.send("/submit")
         await lan.expect_message()
         gone = f"http://{NEWS_HOST}:{port}/bai-cu"
-        await submit(lan, f"Link: {gone}")
+        await lan.send_photo(caption=f"Ảnh chụp bài: {gone}")  # links in a caption count too
+        card = await lan.expect_message()
+        await lan.press(t(LANG, "link.btn.confirm"), message=card)
+        await lan.expect_edit()
         await world.founder.expect_message()
         await checks.wait()
         warning = await lan.expect_message()
