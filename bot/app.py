@@ -70,6 +70,7 @@ def register_lifecycle(parts: DispatcherParts, settings: Settings) -> None:
         log.info("stopping: waiting for updates in flight", extra={"count": parts.inflight.count})
         if not await parts.inflight.wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("updates still running at shutdown", extra={"count": parts.inflight.count})
+        await parts.link_checks.close()  # after the updates: one may still start a check
 
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)

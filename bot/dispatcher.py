@@ -20,6 +20,8 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.i18n import Translator, default_translator
 from bot.jobs import DigestJob, OfferExpiryJob, ReminderJob
+from bot.link_checks import LinkChecks
+from bot.link_checks import install as install_link_checks
 from bot.middlewares.commit_before_send import CommitBeforeSendMiddleware
 from bot.middlewares.context import UserContextMiddleware
 from bot.middlewares.db import DbSessionMiddleware
@@ -73,6 +75,7 @@ class DispatcherParts:
     reminders: ReminderJob
     digest: DigestJob
     scheduler: BotScheduler
+    link_checks: LinkChecks
 
 
 def create_dispatcher(
@@ -150,4 +153,7 @@ def create_dispatcher(
     )
     dp.startup.register(scheduler.start)
     dp.shutdown.register(scheduler.stop)
-    return DispatcherParts(dp, inflight, seen, offer_expiry, reminders, digest, scheduler)
+    link_checks = install_link_checks(dp, sessionmaker, settings, translator, clock)
+    return DispatcherParts(
+        dp, inflight, seen, offer_expiry, reminders, digest, scheduler, link_checks
+    )

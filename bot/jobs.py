@@ -40,10 +40,10 @@ from bot.reminder_notifications import (
     notify_blocked,
     notify_overdue,
     send_organizer_digest,
-    submit_link_button,
 )
 from bot.services import Services
 from bot.services.reminders import DueMessage
+from bot.ui.links import submit_button
 from bot.ui.reminders import digest_text, reminder_kb, reminder_text
 from storage.db import current_session
 from storage.repositories import Repositories
@@ -156,7 +156,7 @@ class ReminderJob:
         async with self._services() as services:
             lang, t = await recipient(services, self.translator, user_id)
         text = reminder_text(message.reminder, story, t, lang, self.settings.tz, self.clock())
-        markup = reminder_kb(story.assignment.id, t, submit_link_button(story.assignment.id, t))
+        markup = reminder_kb(story.assignment.id, t, submit_button(story.assignment.id, t))
         try:
             await bot.send_message(
                 user_id, text, reply_markup=markup, disable_notification=message.silent

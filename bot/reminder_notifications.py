@@ -5,23 +5,14 @@ the startup hears when a story is released."""
 from __future__ import annotations
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardButton
 
 from bot.i18n import Translator
 from bot.notifications import safe_send
 from bot.offer_notifications import recipient
 from bot.services import Services
 from bot.services.reminders import OrganizerDigest, StoryContext
-from bot.ui.callbacks import LinkCB
-from bot.ui.cards import T
 from bot.ui.reminders import organizer_digest_text, overdue_notice
 from bot.ui.requests import request_title
-
-
-def submit_link_button(assignment_id: int, t: T) -> InlineKeyboardButton:
-    """ "Submit link": starts the link conversation for this story (handlers/links.py)."""
-    data = LinkCB(action="start", id=assignment_id).pack()
-    return InlineKeyboardButton(text=t("reminder.btn.submit"), callback_data=data)
 
 
 async def _organizers(

@@ -32,7 +32,14 @@ from bot.services.reminder_policy import (
     plan,
     snooze,
 )
-from storage.dto import AmbassadorDTO, AssignmentDTO, ReminderDTO, StartupDTO, StoryRequestDTO
+from storage.dto import (
+    AmbassadorDTO,
+    AssignmentDTO,
+    LinkDTO,
+    ReminderDTO,
+    StartupDTO,
+    StoryRequestDTO,
+)
 from storage.repositories import Repositories
 
 MODES = ("normal", "silent", "digest")
@@ -70,6 +77,8 @@ class Claimed:
 class OrganizerDigest:
     due_soon: list[StoryContext]
     overdue: list[StoryContext]
+    #: Links recorded in the last day, with the ambassador's display name.
+    new_links: list[tuple[LinkDTO, str]] = field(default_factory=list)
 
 
 class ReminderService:
@@ -274,7 +283,13 @@ class ReminderService:
             [Status.ACCEPTED], deadline_before=now + due_within
         )
         late = await self.repos.assignments.stories([Status.OVERDUE])
+        links = await self.repos.links.between(now - timedelta(days=1), now, limit=50)
+        named = []
+        for link in links:
+            ambassador = await self.repos.ambassadors.get(link.ambassador_id)
+            named.append((link, ambassador.display_name or "—" if ambassador else "—"))
         return OrganizerDigest(
             due_soon=[await self.story(a.id) for a in soon],
             overdue=[await self.story(a.id) for a in late],
+            new_links=named,
         )

@@ -22,6 +22,7 @@ EVERYONE = (
     ("submit", "cmd.submit"),
     ("pause", "cmd.pause"),
     ("resume", "cmd.resume"),
+    ("settings", "cmd.settings"),
     ("language", "cmd.language"),
     ("help", "cmd.help"),
     ("cancel", "cmd.cancel"),

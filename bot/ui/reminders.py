@@ -12,6 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.services.reminders import MODES, OrganizerDigest, StoryContext
 from bot.ui.callbacks import ReminderCB, SettingsCB
 from bot.ui.cards import T
+from bot.ui.links import platform_label
 from bot.ui.requests import fit, local_time, request_title
 from storage.dto import ReminderDTO
 
@@ -128,6 +129,12 @@ def organizer_digest_text(
 ) -> str:
     """Organizers' morning digest: stories due within 48 hours and overdue ones."""
     lines = [t("digest.organizer.title", date=now.astimezone(tz).strftime("%d/%m/%Y"))]
+    lines.append(t("digest.organizer.new_links", count=len(digest.new_links)))
+    for link, name in digest.new_links[:shown]:
+        platform = platform_label(link.platform, lang, t)
+        lines.append(
+            t("digest.organizer.link", platform=platform, url=link.normalized_url, name=name)
+        )
     lines.append(t("digest.organizer.due_soon", count=len(digest.due_soon)))
     for s in digest.due_soon[:shown]:
         lines.append(

@@ -112,9 +112,10 @@ def local_time(moment: datetime | None, tz: ZoneInfo, *, with_time: bool = True)
     return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y" if with_time else "%d/%m/%Y")
 
 
-def request_title(request: StoryRequestDTO, company: str | None, t: T, lang: str) -> str:
+def request_title(request: StoryRequestDTO, company: str | None, t: T, lang: str) -> Html:
+    """ "#12 Company · need", as HTML (escaped once: pass it on as a parameter as is)."""
     need = label("needs", request.need, lang) if request.need else "—"
-    return t("request.title", id=request.id, company=company or "—", need=need)
+    return Html(t("request.title", id=request.id, company=company or "—", need=need))
 
 
 # --- the pitch form ----------------------------------------------------------------

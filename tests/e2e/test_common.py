@@ -87,6 +87,7 @@ async def test_command_menus(emulator: Emulator) -> None:
         "submit",
         "pause",
         "resume",
+        "settings",
         "language",
         "help",
         "cancel",

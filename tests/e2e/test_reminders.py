@@ -54,7 +54,7 @@ async def test_reminders_arrive_on_time_with_buttons(
     assert reminder.text.startswith("⏰ Nhắc việc")  # in her language
     assert "23:59 09/03/2026" in reminder.text
     assert reminder.button_texts == [
-        t(LANG, "reminder.btn.submit"),
+        t(LANG, "link.btn.submit"),
         t(LANG, "reminder.btn.snooze"),
         t(LANG, "reminder.btn.release"),
     ]
@@ -158,3 +158,23 @@ async def test_two_processes_never_send_the_same_reminder(
     async with world.sessionmaker() as session:
         repos = Repositories.bind(session)
         assert await repos.reminders.count(["sent"]) == 1
+
+
+async def test_daily_digest_once_a_day(running_bot: RunningBot, emulator: Emulator) -> None:
+    world = await seed(running_bot, emulator, ambassadors=1)
+    await accepted(world)
+    lan = world.ambassadors[A]
+    await lan.send("/settings")
+    menu = await lan.expect_message()
+    await lan.press(t(LANG, "settings.mode.digest"), message=menu)
+    await lan.expect_edit()
+    running_bot.clock.now = datetime(2026, 3, 8, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
+    assert running_bot.parts is not None and running_bot.bot is not None
+    assert await run_reminders(running_bot) == 0  # digest people get no single reminders
+    assert await running_bot.parts.digest.run_once(running_bot.bot)
+    digest = await lan.expect_message()
+    assert "Bài của bạn hôm nay" in digest.text and "Nông Trại Số" in digest.text
+    organizer = await emulator.user(id=ORGANIZER_ID).expect_message()
+    assert "Tóm tắt hằng ngày" in organizer.text and "Lan" in organizer.text  # due within 48 h
+    assert not await running_bot.parts.digest.run_once(running_bot.bot)  # once a day
+    await lan.expect_silence()

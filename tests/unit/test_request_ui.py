@@ -115,3 +115,14 @@ def test_request_card_with_many_assignments_fits() -> None:
 
 def test_fit_keeps_short_text() -> None:
     assert fit("a\nb") == "a\nb"
+
+
+def test_titles_are_escaped_once_when_passed_on() -> None:
+    """A title goes into other messages as a parameter: escaped once, not twice."""
+    from bot.ui.requests import request_title
+
+    t = TR.bind("en")
+    startup = StartupDTO(id=1, user_id=10, status="approved", company_name="A & B <x>")
+    title = request_title(REQUEST, startup.company_name, t, "en")
+    text = t("offer.expired", title=title)
+    assert "A &amp; B &lt;x&gt;" in text and "&amp;amp;" not in text
