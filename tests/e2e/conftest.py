@@ -31,6 +31,9 @@ def make_settings(emulator: Emulator, database_url: str, **overrides: Any) -> Se
         "database_url": database_url,
         "organizer_ids": (ORGANIZER_ID, SECOND_ORGANIZER_ID),
         "max_concurrent_updates": 16,
+        # Never fetch the internet from tests: link checks run only where a test
+        # points them at its own loopback server (tests/e2e/test_links.py).
+        "link_check": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -6,6 +6,8 @@ restart with reminders due sends one; two processes never send the same one."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 from bot.i18n import default_translator
@@ -178,3 +180,38 @@ async def test_daily_digest_once_a_day(running_bot: RunningBot, emulator: Emulat
     assert "Tóm tắt hằng ngày" in organizer.text and "Lan" in organizer.text  # due within 48 h
     assert not await running_bot.parts.digest.run_once(running_bot.bot)  # once a day
     await lan.expect_silence()
+
+
+async def test_submit_from_a_reminder_stops_them_and_exports_once(
+    running_bot: RunningBot, emulator: Emulator
+) -> None:
+    """accept → reminder → Submit link on it → confirm → no more reminders → CSV once."""
+    world = await seed(running_bot, emulator, ambassadors=1)
+    await accepted(world)
+    lan = world.ambassadors[A]
+    clock = running_bot.clock
+    clock.now = datetime(2026, 3, 8, 0, 1, tzinfo=UTC)
+    assert await run_reminders(running_bot) == 1
+    reminder = await lan.expect_message()
+    await lan.press(t(LANG, "link.btn.submit"), message=reminder)
+    await lan.expect_message()  # "send me the links"
+    url = "https://www.tiktok.com/@lan.review/video/7390000000000000001?is_from_webapp=1"
+    await lan.send(f"Đây ạ {url}")
+    card = await lan.expect_message()
+    await lan.press(t(LANG, "link.btn.confirm"), message=card)
+    await lan.expect_edit()
+    await world.founder.expect_message()  # the startup gets the link
+    for hours in (24, 48, 24 * 5):  # past 24 h, 2 h, the deadline and overdue
+        clock.now = DEADLINE + timedelta(hours=hours - 24)
+        assert await run_reminders(running_bot) == 0
+    await lan.expect_silence()
+    organizer = emulator.user(id=ORGANIZER_ID)
+    await organizer.send("/export")
+    question = await organizer.expect_message()
+    await organizer.press(t(LANG, "links.export.all"), message=question)
+    sent = await organizer.expect_message()
+    assert sent.document is not None
+    csv_text = emulator.world.files[sent.document["file_id"]].data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(csv_text)))[1:]
+    normalized = "https://www.tiktok.com/@lan.review/video/7390000000000000001"
+    assert [row[5] for row in rows] == [normalized]  # exactly once, tracking dropped
