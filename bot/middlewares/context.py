@@ -14,6 +14,11 @@ from bot.services import Services
 from storage.repositories import Repositories
 
 
+def _in_private_chat(data: dict[str, Any]) -> bool:
+    chat = data.get("event_chat")
+    return chat is not None and chat.type == "private"
+
+
 class UserContextMiddleware(BaseMiddleware):
     """Sets ``user`` (UserDTO or None before consent), ``lang``, ``t``, ``is_organizer``.
 
@@ -40,6 +45,10 @@ class UserContextMiddleware(BaseMiddleware):
             user, invited = await repos.users.with_organizer_flag(tg_user.id)
             if user is not None:
                 lang = user.language
+                if user.blocked_at is not None and _in_private_chat(data):
+                    # They blocked the bot once (reminders stopped); writing again
+                    # means they are back: reminders resume.
+                    await repos.users.set_blocked(user.id, None)
             else:
                 lang = await self._pre_consent_language(data, tg_user)
             is_organizer = invited or services.organizers.is_configured(tg_user.id)

@@ -215,3 +215,21 @@ async def test_submit_from_a_reminder_stops_them_and_exports_once(
     rows = list(csv.reader(io.StringIO(csv_text)))[1:]
     normalized = "https://www.tiktok.com/@lan.review/video/7390000000000000001"
     assert [row[5] for row in rows] == [normalized]  # exactly once, tracking dropped
+
+
+async def test_writing_again_after_blocking_resumes_reminders(
+    running_bot: RunningBot, emulator: Emulator
+) -> None:
+    world = await seed(running_bot, emulator, ambassadors=1)
+    await accepted(world)
+    lan = world.ambassadors[A]
+    await lan.block_bot()
+    running_bot.clock.now = datetime(2026, 3, 8, 0, 1, tzinfo=UTC)
+    assert await run_reminders(running_bot) == 0
+    await emulator.user(id=ORGANIZER_ID).expect_message()  # "Lan blocked the bot"
+    await lan.unblock_bot()
+    await lan.send("/assignments")
+    await lan.expect_message()
+    running_bot.clock.now = DEADLINE - timedelta(hours=2) + timedelta(minutes=1)
+    assert await run_reminders(running_bot) == 1
+    assert "Nhắc việc" in (await lan.expect_message()).text
