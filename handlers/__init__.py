@@ -33,8 +33,7 @@ def build_root_router() -> Router:
         groups.build_router(),  # groups: only /command@bot, nothing else
         common.build_router(),  # /cancel /help /language work in any state
         start.build_router(),  # /start, language, consent, role
-        review.build_router(),  # organizers only (router-level filter)
-        review.build_refusals_router(),  # everyone else pressing Approve/Reject
+        review.build_router(),  # organizers' decisions; refusals for everyone else
         pitch_review.build_router(),  # organizers decide on pitches (+ refusals)
         requests.build_router(),  # /requests /assignments /pause /resume, request cards
         links.build_router(),  # /submit and the link card; /links /export (organizers)

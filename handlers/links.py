@@ -374,15 +374,12 @@ def build_router() -> Router:
     router.message.register(on_links, in_links, LinkMessage())
     router.message.register(on_not_links, in_links, NotCommand())
 
-    organizer = Router(name=f"{__name__}.organizer")
-    organizer.message.filter(PrivateChat(), IsOrganizer())
-    organizer.callback_query.filter(PrivateChat(), IsOrganizer())
-    organizer.message.register(on_links_command, Command("links"))
-    organizer.message.register(on_export_command, Command("export"))
-    organizer.callback_query.register(on_list_page, LinkCB.filter(F.action == "list"))
-    organizer.callback_query.register(on_export, LinkCB.filter(F.action == "export"))
-    refusals = Router(name=f"{__name__}.refusals")  # anyone else, forged data included
-    refusals.callback_query.register(refuse, LinkCB.filter())
-    root = Router(name=f"{__name__}.root")
-    root.include_routers(router, organizer, refusals)
-    return root
+    # Organizers only (checked per handler, so this stays one router: every router
+    # an update passes costs time on the hot path); then a refusal for anyone else.
+    org = IsOrganizer()
+    router.message.register(on_links_command, Command("links"), org)
+    router.message.register(on_export_command, Command("export"), org)
+    router.callback_query.register(on_list_page, LinkCB.filter(F.action == "list"), org)
+    router.callback_query.register(on_export, LinkCB.filter(F.action == "export"), org)
+    router.callback_query.register(refuse, LinkCB.filter())  # forged data included
+    return router

@@ -92,17 +92,14 @@ async def refuse(callback: CallbackQuery, t: T) -> None:
 
 
 def build_router() -> Router:
-    """Organizers' decisions on pitches, then a refusal for anyone else's press."""
-    organizers = Router(name=__name__)
-    organizers.message.filter(PrivateChat(), IsOrganizer())
-    organizers.callback_query.filter(IsOrganizer())
-    organizers.callback_query.register(on_approve, PitchReviewCB.filter(F.action == "approve"))
-    organizers.callback_query.register(on_reject, PitchReviewCB.filter(F.action == "reject"))
+    """Organizers' decisions on pitches, then a refusal for anyone else's press (one
+    router: organizers are checked per handler)."""
+    router = Router(name=__name__)
+    org = IsOrganizer()
+    router.callback_query.register(on_approve, PitchReviewCB.filter(F.action == "approve"), org)
+    router.callback_query.register(on_reject, PitchReviewCB.filter(F.action == "reject"), org)
+    router.callback_query.register(refuse, PitchReviewCB.filter())
     reason = StateFilter(PitchForm.reject_reason)
-    organizers.message.register(on_reject_reason, reason, TextAnswer())
-    organizers.message.register(on_reason_not_text, reason)
-    refusals = Router(name=f"{__name__}.refusals")
-    refusals.callback_query.register(refuse, PitchReviewCB.filter())
-    root = Router(name=f"{__name__}.root")
-    root.include_routers(organizers, refusals)
-    return root
+    router.message.register(on_reject_reason, reason, PrivateChat(), org, TextAnswer())
+    router.message.register(on_reason_not_text, reason, PrivateChat(), org)
+    return router

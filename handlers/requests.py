@@ -308,17 +308,15 @@ def build_router() -> Router:
     router.callback_query.register(on_show, RequestCB.filter(F.action == "show"))
     router.callback_query.register(on_assignments_page, AssignmentsCB.filter())
 
-    organizer = Router(name=f"{__name__}.organizer")
-    organizer.callback_query.filter(IsOrganizer())
-    organizer.callback_query.register(on_candidates, RequestCB.filter(F.action == "candidates"))
-    organizer.callback_query.register(on_assign, RequestCB.filter(F.action == "assign"))
-    organizer.callback_query.register(on_withdraw, RequestCB.filter(F.action == "withdraw"))
-    organizer.callback_query.register(on_cancel_ask, RequestCB.filter(F.action == "cancel"))
-    organizer.callback_query.register(
-        on_cancel_confirmed, RequestCB.filter(F.action == "cancel_yes")
+    # Organizers only (checked per handler: one router keeps the hot path short),
+    # then a refusal for anyone else pressing these buttons, forged data included.
+    org = IsOrganizer()
+    router.callback_query.register(on_candidates, RequestCB.filter(F.action == "candidates"), org)
+    router.callback_query.register(on_assign, RequestCB.filter(F.action == "assign"), org)
+    router.callback_query.register(on_withdraw, RequestCB.filter(F.action == "withdraw"), org)
+    router.callback_query.register(on_cancel_ask, RequestCB.filter(F.action == "cancel"), org)
+    router.callback_query.register(
+        on_cancel_confirmed, RequestCB.filter(F.action == "cancel_yes"), org
     )
-    refusals = Router(name=f"{__name__}.refusals")  # anyone else, forged data included
-    refusals.callback_query.register(refuse, RequestCB.filter())
-    root = Router(name=f"{__name__}.root")
-    root.include_routers(router, organizer, refusals)
-    return root
+    router.callback_query.register(refuse, RequestCB.filter())
+    return router

@@ -1,7 +1,7 @@
 """Organizers: approve / reject registrations, /pending, /invite.
 
-The whole router is gated by ``IsOrganizer``; a non-organizer's press on an
-Approve button (real or forged) falls through to ``refuse_review`` below.
+Every handler is gated by ``IsOrganizer``; a non-organizer's press on an Approve
+button (real or forged) falls through to ``refuse_review``, the last one.
 """
 
 from __future__ import annotations
@@ -164,22 +164,18 @@ async def refuse_organizer_command(message: Message, t: T) -> None:
 
 
 def build_router() -> Router:
-    """A fresh router for organizer decisions, /pending, /invite (organizers only)."""
+    """Organizer decisions, /pending, /invite (organizers only, checked per handler so
+    this stays one router), then the refusals for everyone else."""
     router = Router(name=__name__)
-    router.message.filter(PrivateChat(), IsOrganizer())
-    router.callback_query.filter(IsOrganizer())
-    router.callback_query.register(on_approve, ReviewCB.filter(F.action == "approve"))
-    router.callback_query.register(on_reject, ReviewCB.filter(F.action == "reject"))
-    router.message.register(on_reject_reason, StateFilter(Review.reason), TextAnswer())
-    router.message.register(on_reject_reason_not_text, StateFilter(Review.reason))
-    router.message.register(on_pending, Command("pending"))
-    router.message.register(on_invite, Command("invite"))
+    router.message.filter(PrivateChat())
+    org = IsOrganizer()
+    router.callback_query.register(on_approve, ReviewCB.filter(F.action == "approve"), org)
+    router.callback_query.register(on_reject, ReviewCB.filter(F.action == "reject"), org)
+    router.message.register(on_reject_reason, StateFilter(Review.reason), org, TextAnswer())
+    router.message.register(on_reject_reason_not_text, StateFilter(Review.reason), org)
+    router.message.register(on_pending, Command("pending"), org)
+    router.message.register(on_invite, Command("invite"), org)
+    # Everyone else pressing Approve/Reject (or forging the data) or typing these.
+    router.callback_query.register(refuse_review, ReviewCB.filter())
+    router.message.register(refuse_organizer_command, Command("pending", "invite"))
     return router
-
-
-def build_refusals_router() -> Router:
-    """Everyone else pressing Approve/Reject or typing organizer commands."""
-    refusals = Router(name=f"{__name__}.refusals")
-    refusals.callback_query.register(refuse_review, ReviewCB.filter())
-    refusals.message.register(refuse_organizer_command, Command("pending", "invite"))
-    return refusals
