@@ -12,6 +12,7 @@ from handlers import (
     common,
     errors,
     fallback,
+    group_registry,
     groups,
     links,
     offers,
@@ -30,6 +31,7 @@ def build_root_router() -> Router:
     root = Router(name="root")
     root.include_routers(
         errors.build_router(),  # typed error handlers
+        group_registry.build_router(),  # the bot's groups: joins, titles, /tag, /groups
         groups.build_router(),  # groups: only /command@bot, nothing else
         common.build_router(),  # /cancel /help /language work in any state
         start.build_router(),  # /start, language, consent, role

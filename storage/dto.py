@@ -187,3 +187,20 @@ class LinkDTO:
     page_published_at: datetime | None = None
     mentions_startup: bool | None = None
     checked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDTO:
+    id: int
+    chat_id: int
+    title: str
+    type: str
+    added_by: int | None
+    status: str
+    confirmed: bool
+    bot_is_admin: bool
+    member_count: int | None
+    tags: tuple[str, ...]
+    migrated_from: int | None
+    created_at: datetime
+    updated_at: datetime

@@ -418,3 +418,34 @@ class ProcessedUpdate(Base):
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class Group(Base):
+    """A group or supergroup the bot was added to (the broadcast registry).
+
+    ``chat_id`` follows the group through a migration to a supergroup (same row, new
+    id; the old one is kept in ``migrated_from``). A group that removed the bot is
+    ``inactive``; re-adding it makes it ``active`` again. Only groups an organizer
+    added (or confirmed) are ``confirmed`` for broadcasts.
+    """
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    title: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    type: Mapped[str] = mapped_column(String(16))
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    confirmed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    bot_is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    member_count: Mapped[int | None] = mapped_column(Integer)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    migrated_from: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("type IN ('group', 'supergroup')", name="type"),
+        CheckConstraint("status IN ('active', 'inactive')", name="status"),
+    )

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
+from bot.services.groups import GroupService
 from bot.services.links import LinkService
 from bot.services.offers import OfferService
 from bot.services.organizers import OrganizerService
@@ -33,6 +34,7 @@ class Services:
     requests: RequestListService
     reminders: ReminderService
     links: LinkService
+    groups: GroupService
 
     @classmethod
     def build(cls, repos: Repositories, settings: Settings, clock: Clock) -> Services:
@@ -59,4 +61,5 @@ class Services:
             requests=RequestListService(repos, clock),
             reminders=reminders,
             links=LinkService(repos, clock, tz=tz),
+            groups=GroupService(repos, clock),
         )

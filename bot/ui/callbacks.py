@@ -121,3 +121,15 @@ class LinkCB(CallbackData, prefix="ln"):
     action: str
     id: int = 0
     value: str = ""
+
+
+class GroupCB(CallbackData, prefix="gr"):
+    """The group registry (organizers): page / show / confirm / leave / tags.
+
+    ``id`` is the group's row id (never the chat id); ``page`` is the list page to
+    return to. Every press is re-checked: organizers only, and the group must exist.
+    """
+
+    action: str
+    id: int = 0
+    page: int = 0

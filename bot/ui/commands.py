@@ -32,6 +32,7 @@ ORGANIZER = (
     ("invite", "cmd.invite"),
     ("links", "cmd.links"),
     ("export", "cmd.export"),
+    ("groups", "cmd.groups"),
 )
 
 

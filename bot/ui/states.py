@@ -38,3 +38,7 @@ class Questions(StatesGroup):
 class Links(StatesGroup):
     waiting = State()  # the ambassador sends links; data: assignment_id, replaces
     confirming = State()  # the card is shown; data: + card, links, sponsored
+
+
+class Groups(StatesGroup):
+    tags = State()  # an organizer types a group's tags; data: group_id, page

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.candidates import CandidateRepo
+from storage.repositories.groups import GroupRepo
 from storage.repositories.jobs import JobRunRepo
 from storage.repositories.links import LinkRepo
 from storage.repositories.organizers import OrganizerRepo
@@ -33,6 +34,7 @@ class Repositories:
     reminders: ReminderRepo
     job_runs: JobRunRepo
     links: LinkRepo
+    groups: GroupRepo
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Repositories:
@@ -48,6 +50,7 @@ class Repositories:
             reminders=ReminderRepo(session),
             job_runs=JobRunRepo(session),
             links=LinkRepo(session),
+            groups=GroupRepo(session),
         )
 
 
@@ -55,6 +58,7 @@ __all__ = [
     "AmbassadorRepo",
     "AssignmentRepo",
     "CandidateRepo",
+    "GroupRepo",
     "LinkRepo",
     "OrganizerRepo",
     "Repositories",
