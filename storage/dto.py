@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,3 +205,66 @@ class GroupDTO:
     migrated_from: int | None
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastDTO:
+    id: int
+    created_by: int
+    status: str
+    content: dict[str, Any]
+    options: dict[str, Any]
+    audience: dict[str, Any]
+    scheduled_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    counts: dict[str, Any] | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryDTO:
+    id: int
+    broadcast_id: int
+    chat_id: int
+    kind: str
+    group_id: int | None
+    status: str
+    attempts: int = 0
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
+    not_before: datetime | None = None
+    message_id: int | None = None
+    error_reason: str | None = None
+    error: str | None = None
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Someone a broadcast goes to: a private chat (a person) or a group."""
+
+    chat_id: int
+    kind: str
+    group_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryCounts:
+    """A broadcast's rows by outcome (``failed`` by reason)."""
+
+    sent: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
+    planned: int = 0
+    claimed: int = 0
+    cancelled: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.sent + sum(self.failed.values()) + self.planned + self.claimed + self.cancelled
+
+    @property
+    def left(self) -> int:
+        """Still to be sent (planned or in flight)."""
+        return self.planned + self.claimed

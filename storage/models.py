@@ -449,3 +449,71 @@ class Group(Base):
         CheckConstraint("type IN ('group', 'supergroup')", name="type"),
         CheckConstraint("status IN ('active', 'inactive')", name="status"),
     )
+
+
+BROADCAST_STATUS_CHECK = (
+    "status IN ('draft', 'scheduled', 'sending', 'done', 'stopped', 'cancelled')"
+)
+DELIVERY_STATUS_CHECK = "status IN ('planned', 'claimed', 'sent', 'failed', 'cancelled')"
+DELIVERY_REASON_CHECK = "error_reason IN ('blocked', 'removed', 'not_found', 'other')"
+
+
+class Broadcast(Base):
+    """One message an organizer sends to many chats (issue #5).
+
+    ``content`` is what to send (``{"text", "parse_mode" or "entities", "photo" or
+    "document", "caption"}``), ``options`` how (``{"pin", "silent", "ack"}``),
+    ``audience`` what the organizer chose (kept for the report; the recipients
+    themselves are the delivery rows, written before the first send).
+    """
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="draft", server_default="draft")
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Counts by outcome cached when the broadcast finishes (the rows are the truth).
+    counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (CheckConstraint(BROADCAST_STATUS_CHECK, name="status"),)
+
+
+class BroadcastDelivery(Base):
+    """One recipient of a broadcast: claimed by one sender at a time like a reminder
+    (planned -> claimed -> sent | failed; planned -> cancelled when stopped)."""
+
+    __tablename__ = "broadcast_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Indexed by the unique (broadcast_id, chat_id) below.
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(8))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="planned", server_default="planned")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Not before this time (Telegram's retry_after, or a back-off after a 5xx).
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error_reason: Mapped[str | None] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(String(200))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "chat_id", name="uq_broadcast_deliveries_broadcast_chat"),
+        CheckConstraint("kind IN ('private', 'group')", name="kind"),
+        CheckConstraint(DELIVERY_STATUS_CHECK, name="status"),
+        CheckConstraint(DELIVERY_REASON_CHECK, name="error_reason"),
+        # The claim's one query: claimable rows of a status, by time.
+        Index("ix_broadcast_deliveries_status_not_before", "status", "not_before"),
+    )

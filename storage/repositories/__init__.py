@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.repositories.broadcasts import BroadcastRepo
 from storage.repositories.candidates import CandidateRepo
 from storage.repositories.groups import GroupRepo
 from storage.repositories.jobs import JobRunRepo
@@ -35,6 +36,7 @@ class Repositories:
     job_runs: JobRunRepo
     links: LinkRepo
     groups: GroupRepo
+    broadcasts: BroadcastRepo
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Repositories:
@@ -51,12 +53,14 @@ class Repositories:
             job_runs=JobRunRepo(session),
             links=LinkRepo(session),
             groups=GroupRepo(session),
+            broadcasts=BroadcastRepo(session),
         )
 
 
 __all__ = [
     "AmbassadorRepo",
     "AssignmentRepo",
+    "BroadcastRepo",
     "CandidateRepo",
     "GroupRepo",
     "LinkRepo",
