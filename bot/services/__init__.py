@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
+from bot.services.broadcasts import BroadcastService
 from bot.services.groups import GroupService
 from bot.services.links import LinkService
 from bot.services.offers import OfferService
@@ -35,6 +36,7 @@ class Services:
     reminders: ReminderService
     links: LinkService
     groups: GroupService
+    broadcasts: BroadcastService
 
     @classmethod
     def build(cls, repos: Repositories, settings: Settings, clock: Clock) -> Services:
@@ -62,4 +64,5 @@ class Services:
             reminders=reminders,
             links=LinkService(repos, clock, tz=tz),
             groups=GroupService(repos, clock),
+            broadcasts=BroadcastService(repos, clock),
         )

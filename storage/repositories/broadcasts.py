@@ -208,11 +208,15 @@ class BroadcastRepo:
             ),
         )
         inner = select(_D.c.id).where(claimable).order_by(_D.c.id).limit(limit)
+        picked: Any = inner.scalar_subquery()
         if self.session.get_bind().dialect.name == "postgresql":
-            inner = inner.with_for_update(of=_D, skip_locked=True)
+            # A materialized CTE: the planner may otherwise re-run a LIMIT subquery
+            # inside the UPDATE's join and claim more than ``limit`` rows.
+            cte = inner.with_for_update(of=_D, skip_locked=True).cte("picked")
+            picked = select(cte.prefix_with("MATERIALIZED").c.id).scalar_subquery()
         statement = (
             update(_D)
-            .where(_D.c.id.in_(inner.scalar_subquery()), claimable)
+            .where(_D.c.id.in_(picked), claimable)
             .values(status="claimed", claimed_by=token, claimed_at=now, attempts=_D.c.attempts + 1)
             .returning(*_D.c)
         )
