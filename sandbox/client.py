@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +19,7 @@ from sandbox.models import StoredFile, UserRecord
 from sandbox.ratelimit import Clock, RateLimits
 from sandbox.server import build_app, call_method
 from sandbox.users import SimChat, SimUser
-from sandbox.world import World
+from sandbox.world import Fault, World
 
 log = logging.getLogger("sandbox")
 
@@ -171,6 +171,25 @@ class Emulator:
         new_chat = self._chats[new.id] = SimChat(self, new)
         group.migrated_to = new_chat
         return new_chat
+
+    # -- fault injection -------------------------------------------------------------------
+
+    def fail_next(
+        self, chat: SimChat | SimUser | int, kind: str, times: int = 1, *, retry_after: int = 1
+    ) -> None:
+        """Make the next ``times`` sends to ``chat`` fail: ``"429"`` (Too Many Requests
+        with ``retry_after``), ``"500"`` (Internal Server Error) or ``"drop"`` (the
+        connection is closed without an answer: the client sees a network error, as
+        after a timeout). Queued after failures already injected for that chat; the
+        failed sends deliver nothing and take no rate-limit tokens."""
+        if kind not in ("429", "500", "drop"):
+            raise ValueError(f"unknown fault {kind!r}")
+        chat_id = chat if isinstance(chat, int) else chat.id
+        queue = self.world.faults.setdefault(chat_id, deque())
+        queue.extend(Fault(kind, retry_after) for _ in range(times))
+
+    def clear_faults(self) -> None:
+        self.world.faults.clear()
 
     # -- inspection ------------------------------------------------------------------------
 

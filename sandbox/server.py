@@ -16,7 +16,7 @@ from sandbox.api_common import Described
 from sandbox.errors import NOT_FOUND, UNAUTHORIZED, ApiError
 from sandbox.methods import METHODS_BY_LOWER, Method
 from sandbox.params import Upload, parse_params
-from sandbox.world import World
+from sandbox.world import Fault, World
 
 log = logging.getLogger("sandbox")
 
@@ -97,8 +97,33 @@ async def handle_method(request: web.Request) -> web.Response:
         return _json(413, ApiError(413, "Request Entity Too Large").to_json())
     except ValueError:
         return _json(400, ApiError(400, "Bad Request: can't parse request body").to_json())
+    fault = w.take_fault(method.name, raw)
+    if fault is not None:
+        return _fault(request, w, method.name, raw, fault)
     status, body = await call_method(w, method, raw)
     return _json(status, body)
+
+
+def _fault(
+    request: web.Request, w: World, method: str, raw: Mapping[str, Any], fault: Fault
+) -> web.Response:
+    """An injected failure (``Emulator.fail_next``); the message is not sent."""
+    w.stats[method] += 1
+    if fault.kind == "drop":
+        w.error_stats[f"{method}:drop"] += 1
+        if request.transport is not None:
+            request.transport.close()  # the client sees the connection closed, no answer
+        return web.Response(status=204)
+    if fault.kind == "429":
+        error = ApiError(
+            429,
+            f"Too Many Requests: retry after {fault.retry_after}",
+            {"retry_after": fault.retry_after},
+        )
+    else:
+        error = ApiError(500, "Internal Server Error")
+    w.record_error(method, raw.get("chat_id"), error)
+    return _json(error.code, error.to_json())
 
 
 async def handle_file(request: web.Request) -> web.Response:

@@ -36,6 +36,31 @@ class PendingCallback:
     future: asyncio.Future[CallbackAnswer]
 
 
+SEND_METHODS = frozenset(
+    {
+        "sendmessage",
+        "sendphoto",
+        "senddocument",
+        "sendvideo",
+        "sendanimation",
+        "sendaudio",
+        "sendvoice",
+        "sendsticker",
+        "copymessage",
+        "forwardmessage",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """One injected failure: ``kind`` is "429" (with ``retry_after``), "500" or
+    "drop" (the connection is closed without an answer, like a timeout)."""
+
+    kind: str
+    retry_after: int = 1
+
+
 class World:
     def __init__(
         self,
@@ -64,6 +89,8 @@ class World:
         self.error_stats: Counter[str] = Counter()
         self.recent_errors: deque[tuple[float, str, int | str | None, str]] = deque(maxlen=50)
         self.last_request: tuple[float, str] | None = None
+        #: Injected failures per chat id, consumed by the next sends there (server.py).
+        self.faults: dict[int, deque[Fault]] = {}
         self._group_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
@@ -268,6 +295,22 @@ class World:
             pending.future.set_result(answer)
 
     # -- bookkeeping -----------------------------------------------------------------------
+
+    def take_fault(self, method: str, raw: dict[str, Any]) -> Fault | None:
+        """The next injected failure for a send to this chat, if any (consumed)."""
+        if not self.faults or method.lower() not in SEND_METHODS:
+            return None
+        try:
+            chat_id = int(raw.get("chat_id"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return None
+        queue = self.faults.get(chat_id)
+        if not queue:
+            return None
+        fault = queue.popleft()
+        if not queue:
+            del self.faults[chat_id]
+        return fault
 
     def record_error(self, method: str, chat_ref: Any, error: ApiError) -> None:
         self.error_stats[f"{method}:{error.code}"] += 1
