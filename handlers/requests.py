@@ -160,22 +160,32 @@ async def on_show(
 async def on_candidates(
     callback: CallbackQuery, callback_data: RequestCB, services: Services, lang: str, t: T
 ) -> None:
-    ranked = await services.offers.candidates(callback_data.id, limit=CANDIDATES_SHOWN)
+    """Ranked candidates with their scores and reasons, a page at a time."""
+    page = max(0, callback_data.page)
+    first = page * CANDIDATES_SHOWN
+    ranked = await services.offers.candidates(callback_data.id, limit=first + CANDIDATES_SHOWN + 1)
+    shown, has_next = (
+        ranked[first : first + CANDIDATES_SHOWN],
+        len(ranked) > first + CANDIDATES_SHOWN,
+    )
     lines = [t("request.candidates.header", id=callback_data.id)]
-    if not ranked:
+    if not shown:
         lines.append(t("request.candidates.none"))
-    names = await services.offers.display_names([c.ambassador_id for c in ranked])
-    for n, c in enumerate(ranked, 1):
+    names = await services.offers.display_names([c.ambassador_id for c in shown])
+    for n, c in enumerate(shown, first + 1):
         name = names.get(c.ambassador_id) or "—"
         reasons = render_reasons([(r.code, r.args) for r in c.reasons], t, lang)
         lines.append(
             t("request.candidates.line", n=n, name=name, score=f"{c.score:.1f}", reasons=reasons)
         )
+    ids = [c.ambassador_id for c in shown]
     await callback.answer()
     if isinstance(callback.message, Message):
         await callback.message.edit_text(
             fit("\n".join(lines)),
-            reply_markup=candidates_kb(callback_data.id, [c.ambassador_id for c in ranked], t),
+            reply_markup=candidates_kb(
+                callback_data.id, ids, t, page=page, first=first, has_next=has_next
+            ),
         )
 
 

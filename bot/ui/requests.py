@@ -419,14 +419,29 @@ def organizer_request_kb(
     return kb.as_markup()
 
 
-def candidates_kb(request_id: int, ids: Sequence[int], t: T) -> InlineKeyboardMarkup:
+def candidates_kb(
+    request_id: int,
+    ids: Sequence[int],
+    t: T,
+    *,
+    page: int = 0,
+    first: int = 0,
+    has_next: bool = False,
+) -> InlineKeyboardMarkup:
+    """ "Offer to N" per candidate shown (numbered across pages from ``first`` + 1),
+    ◀ ▶, Back."""
     kb = InlineKeyboardBuilder()
-    for n, amb_id in enumerate(ids, 1):
+    for n, amb_id in enumerate(ids, first + 1):
         kb.button(
             text=t("request.btn.assign", n=n),
             callback_data=RequestCB(action="assign", id=request_id, target=amb_id),
         )
     kb.adjust(5)
+    row = pager_row(
+        lambda p: RequestCB(action="candidates", id=request_id, page=p).pack(), page, has_next, t
+    )
+    if row:
+        kb.row(*row)
     kb.row(
         InlineKeyboardButton(
             text=t("btn.back"), callback_data=RequestCB(action="show", id=request_id).pack()

@@ -126,3 +126,17 @@ def test_titles_are_escaped_once_when_passed_on() -> None:
     title = request_title(REQUEST, startup.company_name, t, "en")
     text = t("offer.expired", title=title)
     assert "A &amp; B &lt;x&gt;" in text and "&amp;amp;" not in text
+
+
+def test_candidates_are_paged_and_numbered_across_pages() -> None:
+    from bot.ui.requests import candidates_kb
+
+    t = TR.bind("en")
+    kb = candidates_kb(3, [41, 42], t, page=1, first=5, has_next=True)
+    texts = [b.text for row in kb.inline_keyboard for b in row]
+    assert texts[:2] == [t("request.btn.assign", n=6), t("request.btn.assign", n=7)]
+    assert t("btn.prev") in texts and t("btn.next") in texts
+    data = [b.callback_data for row in kb.inline_keyboard for b in row]
+    assert "rq:candidates:3:2::0" in data  # the next page of the same request
+    last = candidates_kb(3, [43], t, page=2, first=10, has_next=False)
+    assert t("btn.next") not in [b.text for row in last.inline_keyboard for b in row]
