@@ -105,11 +105,15 @@ class ReminderRepo:
             and_(_RM.c.status == "claimed", _RM.c.claimed_at < stale_before),
         )
         inner = select(_RM.c.id).where(claimable).order_by(_RM.c.due_at, _RM.c.id).limit(limit)
+        picked: Any = inner.scalar_subquery()
         if self.session.get_bind().dialect.name == "postgresql":
-            inner = inner.with_for_update(skip_locked=True)
+            # A materialized CTE: the planner may otherwise re-run a LIMIT subquery
+            # inside the UPDATE's join and claim more than ``limit`` rows.
+            cte = inner.with_for_update(of=_RM, skip_locked=True).cte("picked")
+            picked = select(cte.prefix_with("MATERIALIZED").c.id).scalar_subquery()
         statement = (
             update(_RM)
-            .where(_RM.c.id.in_(inner.scalar_subquery()), claimable)
+            .where(_RM.c.id.in_(picked), claimable)
             .values(status="claimed", claimed_by=token, claimed_at=now, attempts=_RM.c.attempts + 1)
             .returning(*_RM.c)
         )

@@ -291,3 +291,4 @@ async def test_two_claimers_at_once_never_share_a_row(
     first, second = await asyncio.gather(claim("p1"), claim("p2"))
     assert not set(first) & set(second)
     assert len(first) + len(second) == 40
+    assert max(len(first), len(second)) <= 25  # never more than asked
