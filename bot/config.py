@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     link_check: bool = True
     #: Hosts the link checker may fetch even on private addresses (tests only).
     link_check_allow_hosts: Annotated[tuple[str, ...], NoDecode] = ()
+    #: Broadcast messages a second overall (Telegram allows about 30 to a free bot).
+    broadcast_rate: float = Field(default=28, ge=1, le=1000)
+    #: Paid broadcasts (allow_paid_broadcast, charged in Stars): up to 1,000 a second.
+    broadcast_paid: bool = False
+    #: The overall rate when BROADCAST_PAID is on.
+    broadcast_paid_rate: float = Field(default=1000, ge=1, le=1000)
 
     @field_validator("organizer_ids", mode="before")
     @classmethod
@@ -222,6 +228,11 @@ class Settings(BaseSettings):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def broadcast_ceiling(self) -> float:
+        """Broadcast messages a second: the paid rate when paid broadcasts are on."""
+        return self.broadcast_paid_rate if self.broadcast_paid else self.broadcast_rate
 
     @property
     def listen_host(self) -> str:

@@ -193,3 +193,11 @@ class BroadcastService:
 
     async def finish_if_done(self, broadcast_id: int) -> bool:
         return await self.repos.broadcasts.finish_if_done(broadcast_id, self.clock())
+
+    async def finish_done(self) -> list[int]:
+        """Every sending broadcast with nothing left becomes ``done``; their ids."""
+        return [
+            b.id
+            for b in await self.repos.broadcasts.sending()
+            if await self.repos.broadcasts.finish_if_done(b.id, self.clock())
+        ]
