@@ -49,6 +49,9 @@ def test_organizer_ids_parsed_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
         ("MATCH_WEIGHTS", "region=-1", "MATCH_WEIGHTS"),
         ("OFFER_TTL_HOURS", "0", "OFFER_TTL_HOURS"),
         ("REVIEW_PITCHES", "perhaps", "REVIEW_PITCHES"),
+        ("BROADCAST_RATE", "0", "BROADCAST_RATE"),
+        ("BROADCAST_PAID_RATE", "1001", "BROADCAST_PAID_RATE"),
+        ("BROADCAST_PAID", "maybe", "BROADCAST_PAID"),
     ],
 )
 def test_bad_value_names_the_setting(
@@ -113,3 +116,11 @@ def test_cli_migrate_creates_database(tmp_path: Path) -> None:
     result = run_cli(["migrate"], {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}, tmp_path)
     assert result.returncode == 0, result.stderr
     assert db.exists()
+
+
+def test_broadcast_ceiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().broadcast_ceiling == 28
+    monkeypatch.setenv("BROADCAST_PAID", "true")
+    monkeypatch.setenv("BROADCAST_PAID_RATE", "500")
+    paid = load_settings()
+    assert paid.broadcast_paid and paid.broadcast_ceiling == 500
