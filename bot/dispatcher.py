@@ -16,6 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.broadcast_sender import BroadcastSender
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.i18n import Translator, default_translator
@@ -62,6 +63,8 @@ def create_bot(settings: Settings, *, token: str | None = None) -> Bot:
 OFFER_EXPIRY_SECONDS = 60
 #: How often due reminders are claimed (one indexed UPDATE when nothing is due).
 REMINDER_POLL_SECONDS = 10
+#: How often the broadcast sender looks for rows to send (scheduled ones start then).
+BROADCAST_POLL_SECONDS = 5
 
 
 @dataclass
@@ -76,6 +79,7 @@ class DispatcherParts:
     digest: DigestJob
     scheduler: BotScheduler
     link_checks: LinkChecks
+    broadcasts: BroadcastSender
 
 
 def create_dispatcher(
@@ -133,6 +137,7 @@ def create_dispatcher(
     offer_expiry = OfferExpiryJob(sessionmaker, settings, translator, clock)
     reminders = ReminderJob(sessionmaker, settings, translator, clock)
     digest = DigestJob(sessionmaker, settings, translator, clock)
+    broadcasts = BroadcastSender(sessionmaker, settings, clock)
     at = settings.digest_at
     scheduler = BotScheduler(
         [
@@ -145,6 +150,9 @@ def create_dispatcher(
                 "reminders", reminders.run_once, IntervalTrigger(seconds=REMINDER_POLL_SECONDS)
             ),
             ScheduledJob(
+                "broadcasts", broadcasts.run_once, IntervalTrigger(seconds=BROADCAST_POLL_SECONDS)
+            ),
+            ScheduledJob(
                 "daily-digest",
                 digest.run_once,
                 CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz),
@@ -155,5 +163,5 @@ def create_dispatcher(
     dp.shutdown.register(scheduler.stop)
     link_checks = install_link_checks(dp, sessionmaker, settings, translator, clock)
     return DispatcherParts(
-        dp, inflight, seen, offer_expiry, reminders, digest, scheduler, link_checks
+        dp, inflight, seen, offer_expiry, reminders, digest, scheduler, link_checks, broadcasts
     )
