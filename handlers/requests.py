@@ -59,12 +59,12 @@ async def _list_text(
     lines = [header]
     if not page.items:
         lines.append(t("request.list.empty"))
+    companies = await services.requests.companies(page.items)
     for r in page.items:
-        _, startup = await services.offers.request_and_startup(r.id)
         lines.append(
             t(
                 "request.list.line",
-                title=request_title(r, startup.company_name, t, lang),
+                title=request_title(r, companies.get(r.startup_id), t, lang),
                 status=t(REQUEST_STATUS_KEYS[r.status]),
                 accepted=r.accepted,
                 wanted=r.wanted or 0,

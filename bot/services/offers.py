@@ -138,14 +138,7 @@ class OfferService:
         return request, startup
 
     async def display_names(self, ambassador_ids: list[int]) -> dict[int, str | None]:
-        names = {}
-        for amb_id in ambassador_ids:
-            ambassador = await self.repos.ambassadors.get(amb_id)
-            names[amb_id] = ambassador.display_name if ambassador else None
-        return names
-
-    async def views(self, assignments: list[AssignmentDTO]) -> list[OfferView]:
-        return [await self.view(a) for a in assignments]
+        return await self.repos.ambassadors.display_names(ambassador_ids)
 
     # --- offering ------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ so "is there a next page" costs nothing extra.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -91,14 +92,20 @@ class RequestListService:
             raise NotFound()
         if not organizer and startup.user_id != viewer_id:
             raise NotAllowed()
-        lines = []
-        for assignment in await self.repos.assignments.for_request(request_id):
-            ambassador = await self.repos.ambassadors.get(assignment.ambassador_id)
-            name = ambassador.display_name if ambassador and ambassador.display_name else "—"
-            lines.append((assignment, name))
+        assignments = await self.repos.assignments.for_request(request_id)
+        names = await self.repos.ambassadors.display_names(a.ambassador_id for a in assignments)
+        lines = [(a, names.get(a.ambassador_id) or "—") for a in assignments]
         if not organizer:  # a startup sees who is on its story, not every offer made
             lines = [(a, n) for a, n in lines if a.status not in ("declined", "expired")]
         return RequestCard(request, startup, tuple(lines))
+
+    async def companies(self, requests: Iterable[StoryRequestDTO]) -> dict[int, str | None]:
+        """Company names of these requests' startups, each startup read once."""
+        names: dict[int, str | None] = {}
+        for startup_id in {r.startup_id for r in requests}:
+            startup = await self.repos.startups.get(startup_id)
+            names[startup_id] = startup.company_name if startup else None
+        return names
 
     async def set_paused(self, user_id: int, paused: bool) -> None:
         """/pause and /resume: a paused ambassador gets no new offers."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Row, Table, bindparam, delete, func, insert, select
@@ -95,6 +95,7 @@ class StartupRepo(_ProfileRepo[StartupDTO]):
 
 class AmbassadorRepo(_ProfileRepo[AmbassadorDTO]):
     table = Ambassador.__table__  # type: ignore[assignment]
+
     editable = frozenset(
         {
             "display_name",
@@ -107,6 +108,15 @@ class AmbassadorRepo(_ProfileRepo[AmbassadorDTO]):
             "paused",
         }
     )
+
+    async def display_names(self, ambassador_ids: Iterable[int]) -> dict[int, str | None]:
+        """Display names of these ambassadors, in one query (lists and cards)."""
+        ids = list(set(ambassador_ids))
+        if not ids:
+            return {}
+        t = self.table
+        rows = await self.session.execute(select(t.c.id, t.c.display_name).where(t.c.id.in_(ids)))
+        return {row.id: row.display_name for row in rows}
 
     async def _dtos(self, rows: Sequence[Row[Any]]) -> list[AmbassadorDTO]:
         """Ambassadors with their channels (one more query for all of them)."""

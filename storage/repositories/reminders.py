@@ -10,7 +10,7 @@ status. Either way a row is sent by one process only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -68,16 +68,6 @@ class ReminderRepo:
         result = await self.session.execute(
             update(_RM)
             .where(_RM.c.assignment_id == assignment_id, _RM.c.status.in_(("planned", "claimed")))
-            .values(status="cancelled")
-        )
-        return int(result.rowcount)  # type: ignore[attr-defined]
-
-    async def cancel_for_user_assignments(self, assignment_ids: Sequence[int]) -> int:
-        if not assignment_ids:
-            return 0
-        result = await self.session.execute(
-            update(_RM)
-            .where(_RM.c.assignment_id.in_(list(assignment_ids)), _RM.c.status == "planned")
             .values(status="cancelled")
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
@@ -148,8 +138,3 @@ class ReminderRepo:
     async def count(self, statuses: Iterable[str]) -> int:
         statement = select(func.count()).where(_RM.c.status.in_(list(statuses)))
         return int((await self.session.execute(statement)).scalar_one())
-
-    async def next_due(self) -> datetime | None:
-        """When the earliest planned row falls due (the claim loop's idle check)."""
-        statement = select(func.min(_RM.c.due_at)).where(_RM.c.status == "planned")
-        return (await self.session.execute(statement)).scalar_one_or_none()

@@ -148,18 +148,6 @@ class StoryRequestRepo(StatusRepo):
         )
         return [_request_dto(r) for r in rows]
 
-    async def list_by_status(
-        self, statuses: Iterable[str], *, limit: int = 10, offset: int = 0
-    ) -> list[StoryRequestDTO]:
-        rows = await self.session.execute(
-            select(_R)
-            .where(_R.c.status.in_(list(statuses)))
-            .order_by(_R.c.deadline, _R.c.id)
-            .limit(limit)
-            .offset(offset)
-        )
-        return [_request_dto(r) for r in rows]
-
 
 class AssignmentRepo(StatusRepo):
     table = _A
