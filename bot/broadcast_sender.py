@@ -34,9 +34,9 @@ once and schedule ``sender.run_once`` on ``BotScheduler`` with an interval trigg
 one pass at a time per process). ``run_once`` returns when nothing is claimable
 now, so a pass ends by itself; ``BotScheduler.stop()`` waits for it at shutdown
 (then cancels after 30 s: rows then in flight are the at-least-once window above,
-the rest are re-claimed after the lease). The bot given to it should not retry 429s
-itself for long (``RetryAfterMiddleware`` waits up to 30 s in place); the sender
-already reschedules the row.
+the rest are re-claimed after the lease). Its sends run inside
+``caller_handles_retry_after()``: the bot's ``RetryAfterMiddleware`` would otherwise
+wait up to 30 s in place, holding a send slot; the sender reschedules the row.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.jobs import unit_of_work
 from bot.services import Services
+from bot.telegram_retry import caller_handles_retry_after
 from storage.dto import BroadcastDTO, DeliveryDTO
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,13 @@ class BroadcastSender:
     async def run_once(self, bot: Bot) -> int:
         """Send every row claimable now, in batches; returns how many were delivered.
         Broadcasts with nothing left are marked done."""
+        with caller_handles_retry_after():
+            delivered = await self._drain(bot)
+        async with self._services() as services:
+            await services.broadcasts.finish_done()
+        return delivered
+
+    async def _drain(self, bot: Bot) -> int:
         delivered = 0
         while True:
             async with self._services() as services:
@@ -153,10 +161,7 @@ class BroadcastSender:
             if rows:
                 delivered += sum(await self._send_all(bot, rows))
             if len(rows) < self.batch:
-                break
-        async with self._services() as services:
-            await services.broadcasts.finish_done()
-        return delivered
+                return delivered
 
     async def _send_all(self, bot: Bot, rows: list[DeliveryDTO]) -> list[bool]:
         gate = asyncio.Semaphore(self.concurrency)

@@ -3,13 +3,19 @@
 Telegram's flood control says how long to wait (``retry_after``). A short wait is
 worth taking so the person still gets their reply; a long one is not (the update
 would hold a worker for minutes), so it is re-raised for the caller to handle.
+
+Callers that schedule their own retries (the broadcast sender puts the row back
+with ``not_before``) turn the waiting off for their requests with
+``caller_handles_retry_after()``: a sender must not hold a send slot for 30 s.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
@@ -22,6 +28,18 @@ if TYPE_CHECKING:
     from aiogram.methods.base import Response, TelegramType
 
 log = logging.getLogger(__name__)
+
+_caller_handles = ContextVar("caller_handles_retry_after", default=False)
+
+
+@contextlib.contextmanager
+def caller_handles_retry_after() -> Iterator[None]:
+    """Within this block (this task and tasks it starts), 429s are raised at once."""
+    token = _caller_handles.set(True)
+    try:
+        yield
+    finally:
+        _caller_handles.reset(token)
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
@@ -47,6 +65,8 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
+                if _caller_handles.get():
+                    raise
                 if attempt >= self.max_attempts or exc.retry_after > self.max_wait:
                     raise
                 log.warning(

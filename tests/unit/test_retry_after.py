@@ -8,7 +8,7 @@ import pytest
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import SendMessage
 
-from bot.telegram_retry import RetryAfterMiddleware
+from bot.telegram_retry import RetryAfterMiddleware, caller_handles_retry_after
 
 METHOD = SendMessage(chat_id=1, text="hi")
 
@@ -56,4 +56,14 @@ async def test_long_flood_wait_is_not_slept_through() -> None:
     request = Flaky(failures=1, retry_after=300)
     with pytest.raises(TelegramRetryAfter):
         await RetryAfterMiddleware(max_wait=30, sleep=sleep)(request, None, METHOD)  # type: ignore[arg-type]
+    assert request.calls == 1
+
+
+async def test_callers_that_reschedule_get_the_429_at_once() -> None:
+    async def sleep(seconds: float) -> None:
+        raise AssertionError("must not sleep")
+
+    request = Flaky(failures=1, retry_after=2)
+    with caller_handles_retry_after(), pytest.raises(TelegramRetryAfter):
+        await RetryAfterMiddleware(sleep=sleep)(request, None, METHOD)  # type: ignore[arg-type]
     assert request.calls == 1
