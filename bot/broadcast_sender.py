@@ -63,10 +63,11 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import Message, MessageEntity
+from aiogram.types import Message
 from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.broadcast_message import send_content
 from bot.clock import Clock
 from bot.config import Settings
 from bot.jobs import unit_of_work
@@ -92,6 +93,9 @@ SLOWDOWN_WINDOW = 10.0
 SLOWDOWN_FOR = 30.0
 #: A send that takes longer than this is a timeout (retried like a 5xx).
 SEND_TIMEOUT = 30.0
+#: How stale the sender's knowledge that a broadcast is still sending may be: after
+#: Stop, rows already claimed go out for at most this long (then they are dropped).
+STATUS_TTL = 1.0
 
 
 def _smooth(rate: float) -> AsyncLimiter:
@@ -130,6 +134,7 @@ class BroadcastSender:
         self._floods: deque[float] = deque(maxlen=SLOWDOWN_AFTER)
         self._next_allowed: dict[int, float] = {}
         self._broadcasts: dict[int, BroadcastDTO] = {}
+        self._checked: dict[int, tuple[float, bool]] = {}
         #: Counters for logs and tests.
         self.stats: dict[str, int] = {"sent": 0, "retry_after": 0, "retried": 0, "failed": 0}
 
@@ -174,9 +179,22 @@ class BroadcastSender:
 
     # -- one row ----------------------------------------------------------------------
 
+    async def _still_sending(self, broadcast_id: int) -> bool:
+        """Whether the broadcast was not stopped, checked at most every STATUS_TTL s."""
+        now = self.monotonic()
+        checked = self._checked.get(broadcast_id)
+        if checked is None or now - checked[0] >= STATUS_TTL:
+            async with self._services() as services:
+                sending = await services.broadcasts.is_sending(broadcast_id)
+            checked = self._checked[broadcast_id] = (now, sending)
+        return checked[1]
+
     async def _deliver(self, bot: Bot, row: DeliveryDTO) -> bool:
         broadcast = self._broadcasts[row.broadcast_id]
         chat_id = row.chat_id
+        if not await self._still_sending(row.broadcast_id):
+            await self._record(self._drop(row))
+            return False
         try:
             try:
                 message = await self._send(bot, broadcast, chat_id, row.kind)
@@ -212,32 +230,11 @@ class BroadcastSender:
 
     async def _send(self, bot: Bot, broadcast: BroadcastDTO, chat_id: int, kind: str) -> Message:
         await self._pace(chat_id, kind)
-        content, options = broadcast.content, broadcast.options
-        common: dict[str, Any] = {"disable_notification": bool(options.get("silent"))}
-        if self.paid:
-            common["allow_paid_broadcast"] = True
-        entities = content.get("entities")
-        markup: dict[str, Any] = (
-            {"parse_mode": None, "entities": [MessageEntity.model_validate(e) for e in entities]}
-            if entities
-            else {"parse_mode": content.get("parse_mode", "HTML")}
-        )
         async with asyncio.timeout(SEND_TIMEOUT):
-            if content.get("photo") or content.get("document"):
-                if entities:
-                    markup = {"parse_mode": None, "caption_entities": markup["entities"]}
-                caption = content.get("caption") or content.get("text")
-                if content.get("photo"):
-                    message = await bot.send_photo(
-                        chat_id, content["photo"], caption=caption, **markup, **common
-                    )
-                else:
-                    message = await bot.send_document(
-                        chat_id, content["document"], caption=caption, **markup, **common
-                    )
-            else:
-                message = await bot.send_message(chat_id, content["text"], **markup, **common)
-        if options.get("pin") and kind == "group":
+            message = await send_content(
+                bot, chat_id, broadcast.id, broadcast.content, broadcast.options, paid=self.paid
+            )
+        if broadcast.options.get("pin") and kind == "group":
             with contextlib.suppress(Exception):  # best effort: the bot may not be admin
                 await bot.pin_chat_message(chat_id, message.message_id, disable_notification=True)
         return message
@@ -286,6 +283,10 @@ class BroadcastSender:
         log.info("broadcast row failed", extra={"reason": reason, "chat": row.chat_id})
         async with self._services() as services:
             await services.broadcasts.failed(row, self.token, reason, error)
+
+    async def _drop(self, row: DeliveryDTO) -> None:
+        async with self._services() as services:
+            await services.broadcasts.drop(row, self.token)
 
     async def _retry(
         self, row: DeliveryDTO, delay: timedelta, error: str, count_attempt: bool

@@ -54,3 +54,39 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime:
         raise InvalidInput("error.deadline_format") from None
     _check(day, now.astimezone(tz).date())
     return end_of_local_day(day, tz)
+
+
+_MOMENT_RE = re.compile(
+    r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2}|\d{4}))?"
+    r"\s*(?:,\s*|\s+)(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$"
+)
+#: How a time is typed (shown in prompts and errors).
+MOMENT_FORMAT = "%d/%m/%Y %H:%M"
+
+
+def parse_local_moment(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """A typed local date and time, day first: "25/12/2026 08:30", "25/12 8h30"
+    (no year: the next such day from today). Range checks are the caller's."""
+    match = _MOMENT_RE.match(text)
+    if not match:
+        raise InvalidInput("broadcast.error.bad_time", example=_example(now, tz))
+    d, m, y, hh, mm = match.groups()
+    today = now.astimezone(tz).date()
+    year = today.year if y is None else (int(y) + 2000 if int(y) < 100 else int(y))
+    try:
+        moment = datetime(year, int(m), int(d), int(hh), int(mm), tzinfo=tz)
+        if y is None and moment.date() < today:
+            moment = moment.replace(year=year + 1)
+    except ValueError:
+        raise InvalidInput("broadcast.error.bad_time", example=_example(now, tz)) from None
+    return moment
+
+
+def _example(now: datetime, tz: ZoneInfo) -> str:
+    return tomorrow_at(now, tz, 8).strftime(MOMENT_FORMAT)
+
+
+def tomorrow_at(now: datetime, tz: ZoneInfo, hour: int, minute: int = 0) -> datetime:
+    """``hour:minute`` local time tomorrow (quick picks for scheduling)."""
+    day = now.astimezone(tz).date() + timedelta(days=1)
+    return datetime.combine(day, time(hour, minute), tzinfo=tz)

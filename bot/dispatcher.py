@@ -16,6 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.broadcast_progress import PROGRESS_SECONDS, BroadcastProgress
 from bot.broadcast_sender import BroadcastSender
 from bot.clock import Clock, system_clock
 from bot.config import Settings
@@ -80,6 +81,7 @@ class DispatcherParts:
     scheduler: BotScheduler
     link_checks: LinkChecks
     broadcasts: BroadcastSender
+    broadcast_progress: BroadcastProgress
 
 
 def create_dispatcher(
@@ -138,6 +140,7 @@ def create_dispatcher(
     reminders = ReminderJob(sessionmaker, settings, translator, clock)
     digest = DigestJob(sessionmaker, settings, translator, clock)
     broadcasts = BroadcastSender(sessionmaker, settings, clock)
+    progress = BroadcastProgress(sessionmaker, settings, translator, clock)
     at = settings.digest_at
     scheduler = BotScheduler(
         [
@@ -153,6 +156,11 @@ def create_dispatcher(
                 "broadcasts", broadcasts.run_once, IntervalTrigger(seconds=BROADCAST_POLL_SECONDS)
             ),
             ScheduledJob(
+                "broadcast-progress",
+                progress.run_once,
+                IntervalTrigger(seconds=PROGRESS_SECONDS),
+            ),
+            ScheduledJob(
                 "daily-digest",
                 digest.run_once,
                 CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz),
@@ -163,5 +171,14 @@ def create_dispatcher(
     dp.shutdown.register(scheduler.stop)
     link_checks = install_link_checks(dp, sessionmaker, settings, translator, clock)
     return DispatcherParts(
-        dp, inflight, seen, offer_expiry, reminders, digest, scheduler, link_checks, broadcasts
+        dp,
+        inflight,
+        seen,
+        offer_expiry,
+        reminders,
+        digest,
+        scheduler,
+        link_checks,
+        broadcasts,
+        progress,
     )

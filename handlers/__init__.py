@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    broadcasts,
     common,
     errors,
     fallback,
@@ -37,6 +38,7 @@ def build_root_router() -> Router:
         start.build_router(),  # /start, language, consent, role
         review.build_router(),  # organizers' decisions; refusals for everyone else
         pitch_review.build_router(),  # organizers decide on pitches (+ refusals)
+        broadcasts.build_router(),  # /broadcast /broadcasts, progress, reports; "Got it"
         requests.build_router(),  # /requests /assignments /pause /resume, request cards
         links.build_router(),  # /submit and the link card; /links /export (organizers)
         offers.build_router(),  # Accept / Decline / Ask, the question relay

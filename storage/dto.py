@@ -219,6 +219,9 @@ class BroadcastDTO:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     counts: dict[str, Any] | None = None
+    progress_chat_id: int | None = None
+    progress_message_id: int | None = None
+    reported_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -248,6 +251,28 @@ class Recipient:
     chat_id: int
     kind: str
     group_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryLine:
+    """A recipient as the report and its CSV show it: who, and what happened."""
+
+    chat_id: int
+    kind: str
+    name: str
+    status: str
+    reason: str | None
+    error: str | None
+    sent_at: datetime | None
+    acks: int
+
+
+@dataclass(frozen=True, slots=True)
+class AckCounts:
+    """Who pressed "Got it": recipient chats with at least one press, and people."""
+
+    recipients: int = 0
+    people: int = 0
 
 
 @dataclass(frozen=True, slots=True)

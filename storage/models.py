@@ -480,6 +480,11 @@ class Broadcast(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Counts by outcome cached when the broadcast finishes (the rows are the truth).
     counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: The organizer's progress message, edited while sending (issue #5).
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: When the final report went out (set once: compare-and-set from NULL).
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -516,4 +521,22 @@ class BroadcastDelivery(Base):
         CheckConstraint(DELIVERY_REASON_CHECK, name="error_reason"),
         # The claim's one query: claimable rows of a status, by time.
         Index("ix_broadcast_deliveries_status_not_before", "status", "not_before"),
+    )
+
+
+class BroadcastAck(Base):
+    """Someone pressed "Got it" under a delivered broadcast message: one row per
+    person and recipient chat (in a group, each member who pressed counts)."""
+
+    __tablename__ = "broadcast_acks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcast_deliveries.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    acked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("delivery_id", "user_id", name="uq_broadcast_acks_delivery_user"),
     )

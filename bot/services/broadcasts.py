@@ -18,14 +18,29 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.errors import NotFound
-from storage.dto import BroadcastDTO, DeliveryCounts, DeliveryDTO, Recipient
+from bot.errors import Conflict, InvalidInput, NotFound
+from bot.services.request_lists import Page
+from storage.dto import (
+    AckCounts,
+    BroadcastDTO,
+    DeliveryCounts,
+    DeliveryDTO,
+    DeliveryLine,
+    Recipient,
+)
 from storage.repositories import Repositories
 
 #: A claim older than this belongs to a sender that died; its rows are claimable again.
 LEASE = timedelta(minutes=5)
 #: Failure reasons counted in the report.
 REASONS = ("blocked", "removed", "not_found", "other")
+#: Options an organizer toggles on a draft.
+OPTIONS = ("pin", "silent", "ack")
+#: Audience parts besides tags.
+PARTS = ("all_groups", "ambassadors", "startups")
+#: How far ahead a broadcast may be scheduled.
+MAX_AHEAD = timedelta(days=90)
+PAGE_SIZE = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +69,39 @@ class Audience:
             startups=bool(data.get("startups")),
         )
 
+    def toggled(self, part: str) -> Audience:
+        if part not in PARTS:
+            raise InvalidInput("broadcast.error.bad_choice")
+        values = self.as_json()
+        values[part] = not values[part]
+        return Audience.from_json(values)
+
+    def with_tag(self, tag: str) -> Audience:
+        """The tag toggled (choosing tags means "these groups", not all groups)."""
+        tags = [t for t in self.tags if t != tag] if tag in self.tags else [*self.tags, tag]
+        return Audience(False, tuple(sorted(tags)), self.ambassadors, self.startups)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.all_groups or self.tags or self.ambassadors or self.startups)
+
+
+@dataclass(frozen=True, slots=True)
+class Sizes:
+    """What each audience button would add: for the draft card's labels."""
+
+    groups: int
+    per_tag: dict[str, int]
+    ambassadors: int
+    startups: int
+
 
 @dataclass(frozen=True, slots=True)
 class Report:
     broadcast: BroadcastDTO
     counts: DeliveryCounts
     failed: dict[str, int] = field(default_factory=dict)
+    acks: AckCounts = field(default_factory=AckCounts)
 
     @property
     def delivered(self) -> int:
@@ -107,8 +149,7 @@ class BroadcastService:
     ) -> BroadcastDTO:
         """Store the broadcast and every delivery row; it is ``sending`` at once (the
         next sender pass picks it up) or ``scheduled`` for later."""
-        if not (content.get("text") or content.get("photo") or content.get("document")):
-            raise ValueError("a broadcast needs text, a photo or a document")
+        _check_content(content)
         now = self.clock()
         later = scheduled_at is not None and scheduled_at > now
         return await self.repos.broadcasts.create(
@@ -121,6 +162,138 @@ class BroadcastService:
             now=now,
             scheduled_at=scheduled_at if later else None,
         )
+
+    # -- composing (a draft: no rows yet) ---------------------------------------------
+
+    async def draft(self, created_by: int, content: dict[str, Any]) -> BroadcastDTO:
+        """A draft with the organizer's message; audience and options come next."""
+        _check_content(content)
+        return await self.repos.broadcasts.create(
+            created_by=created_by,
+            status="draft",
+            content=content,
+            options={},
+            audience=Audience().as_json(),
+            recipients=(),
+            now=self.clock(),
+        )
+
+    async def _draft(self, broadcast_id: int) -> BroadcastDTO:
+        broadcast = await self.get(broadcast_id)
+        if broadcast.status != "draft":
+            raise Conflict("broadcast.error.not_draft")
+        return broadcast
+
+    async def replace_content(self, broadcast_id: int, content: dict[str, Any]) -> BroadcastDTO:
+        _check_content(content)
+        await self._draft(broadcast_id)
+        await self.repos.broadcasts.update(broadcast_id, now=self.clock(), content=content)
+        return await self.get(broadcast_id)
+
+    async def set_audience(self, broadcast_id: int, audience: Audience) -> BroadcastDTO:
+        await self._draft(broadcast_id)
+        await self.repos.broadcasts.update(
+            broadcast_id, now=self.clock(), audience=audience.as_json()
+        )
+        return await self.get(broadcast_id)
+
+    async def toggle_option(self, broadcast_id: int, option: str) -> BroadcastDTO:
+        if option not in OPTIONS:
+            raise InvalidInput("broadcast.error.bad_choice")
+        broadcast = await self._draft(broadcast_id)
+        options = {**broadcast.options, option: not broadcast.options.get(option)}
+        await self.repos.broadcasts.update(broadcast_id, now=self.clock(), options=options)
+        return await self.get(broadcast_id)
+
+    async def sizes(self) -> Sizes:
+        groups, per_tag, people = await self.repos.broadcasts.audience_sizes()
+        return Sizes(groups, per_tag, people["ambassador"], people["startup"])
+
+    async def launch(
+        self, broadcast_id: int, scheduled_at: datetime | None = None
+    ) -> tuple[BroadcastDTO, int]:
+        """Write one row per recipient and start sending (or schedule): the draft
+        becomes ``sending`` or ``scheduled``. Returns it and the recipient count."""
+        broadcast = await self._draft(broadcast_id)
+        now = self.clock()
+        if scheduled_at is not None:
+            check_schedule(scheduled_at, now)
+        recipients = await self.recipients(Audience.from_json(broadcast.audience))
+        if not recipients:
+            raise InvalidInput("broadcast.error.no_recipients")
+        status = "scheduled" if scheduled_at is not None else "sending"
+        if not await self.repos.broadcasts.transition(
+            broadcast_id,
+            from_statuses=["draft"],
+            to_status=status,
+            now=now,
+            scheduled_at=scheduled_at,
+            started_at=None if scheduled_at else now,
+        ):
+            raise Conflict("broadcast.error.not_draft")
+        count = await self.repos.broadcasts.add_recipients(
+            broadcast_id, recipients, scheduled_at or now
+        )
+        return await self.get(broadcast_id), count
+
+    async def discard(self, broadcast_id: int) -> None:
+        """Throw a draft away (it has no rows; it is kept, cancelled, so its id is
+        never reused by another draft an old card could then control)."""
+        await self._draft(broadcast_id)
+        if not await self.repos.broadcasts.transition(
+            broadcast_id, from_statuses=["draft"], to_status="cancelled", now=self.clock()
+        ):
+            raise Conflict("broadcast.error.not_draft")
+
+    async def cancel(self, broadcast_id: int) -> int:
+        """Cancel a scheduled broadcast before it starts; how many rows were dropped.
+        One that already started must be stopped instead."""
+        broadcast = await self.get(broadcast_id)
+        if broadcast.status != "scheduled":
+            raise Conflict("broadcast.error.not_scheduled")
+        now = self.clock()
+        cancelled = await self.repos.broadcasts.stop(
+            broadcast_id, now=now, stale_before=now - self.lease, status="cancelled"
+        )
+        if not cancelled:
+            raise Conflict("broadcast.error.not_scheduled")
+        return cancelled
+
+    async def page(self, page: int = 0) -> Page[BroadcastDTO]:
+        page = max(page, 0)
+        rows = await self.repos.broadcasts.page(offset=page * PAGE_SIZE, limit=PAGE_SIZE + 1)
+        return Page(tuple(rows[:PAGE_SIZE]), page, len(rows) > PAGE_SIZE)
+
+    # -- while sending and after -------------------------------------------------------
+
+    async def set_progress_message(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
+        await self.repos.broadcasts.update(
+            broadcast_id,
+            now=self.clock(),
+            progress_chat_id=chat_id,
+            progress_message_id=message_id,
+        )
+
+    async def unreported(self) -> list[BroadcastDTO]:
+        return await self.repos.broadcasts.unreported()
+
+    async def mark_reported(self, broadcast_id: int) -> bool:
+        return await self.repos.broadcasts.mark_reported(broadcast_id, self.clock())
+
+    async def lines(
+        self, broadcast_id: int, *, only_failed: bool = False, limit: int | None = None
+    ) -> list[DeliveryLine]:
+        await self.get(broadcast_id)
+        return await self.repos.broadcasts.lines(broadcast_id, only_failed=only_failed, limit=limit)
+
+    async def ack(self, broadcast_id: int, chat_id: int, message_id: int, user_id: int) -> bool:
+        """ "Got it" under a delivered message: True the first time this person
+        presses it there. A press under anything but that exact message (a forged
+        callback) is refused."""
+        row = await self.repos.broadcasts.delivered_row(broadcast_id, chat_id, message_id)
+        if row is None:
+            raise NotFound("broadcast.error.not_found")
+        return await self.repos.broadcasts.add_ack(row.id, user_id, self.clock())
 
     async def stop(self, broadcast_id: int) -> int:
         """Cancel what is left; rows being sent right now finish. Returns how many
@@ -137,11 +310,15 @@ class BroadcastService:
             raise NotFound("broadcast.error.not_found")
         return broadcast
 
+    async def counts(self, broadcast_id: int) -> DeliveryCounts:
+        return await self.repos.broadcasts.counts(broadcast_id)
+
     async def report(self, broadcast_id: int) -> Report:
         broadcast = await self.get(broadcast_id)
         counts = await self.repos.broadcasts.counts(broadcast_id)
         failed = {reason: counts.failed.get(reason, 0) for reason in REASONS}
-        return Report(broadcast, counts, failed)
+        acks = await self.repos.broadcasts.ack_counts(broadcast_id)
+        return Report(broadcast, counts, failed, acks)
 
     # -- the sender -------------------------------------------------------------------
 
@@ -181,6 +358,12 @@ class BroadcastService:
             count_attempt=count_attempt,
         )
 
+    async def drop(self, delivery: DeliveryDTO, token: str) -> bool:
+        return await self.repos.broadcasts.drop(delivery.id, token=token)
+
+    async def is_sending(self, broadcast_id: int) -> bool:
+        return await self.repos.broadcasts.status(broadcast_id) == "sending"
+
     async def blocked(self, delivery: DeliveryDTO, token: str, error: str) -> bool:
         """A person blocked the bot: marked (no more broadcasts or reminders until
         they write again) and the row failed ``blocked``."""
@@ -201,3 +384,16 @@ class BroadcastService:
             for b in await self.repos.broadcasts.sending()
             if await self.repos.broadcasts.finish_if_done(b.id, self.clock())
         ]
+
+
+def _check_content(content: dict[str, Any]) -> None:
+    if not (content.get("text") or content.get("photo") or content.get("document")):
+        raise InvalidInput("broadcast.error.empty")
+
+
+def check_schedule(when: datetime, now: datetime) -> None:
+    """A scheduled time must be in the future and at most ``MAX_AHEAD`` away."""
+    if when <= now:
+        raise InvalidInput("broadcast.error.past")
+    if when > now + MAX_AHEAD:
+        raise InvalidInput("broadcast.error.too_far", days=MAX_AHEAD.days)

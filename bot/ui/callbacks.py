@@ -133,3 +133,22 @@ class GroupCB(CallbackData, prefix="gr"):
     action: str
     id: int = 0
     page: int = 0
+
+
+class BroadcastCB(CallbackData, prefix="bc"):
+    """Broadcasts (organizers): the draft card (part / tags / tag / opt / preview /
+    edit / send / go / schedule / at / discard / card), the list (list / cancel /
+    stop / halt / report / csv). ``id`` is the broadcast's id; ``value`` a part,
+    tag, option, page, timestamp or CSV kind. Every press is re-checked: organizers
+    only, and the broadcast must be in the state the action needs."""
+
+    action: str
+    id: int = 0
+    value: str = ""
+
+
+class AckCB(CallbackData, prefix="ack"):
+    """ "Got it" under a broadcast message: anyone who sees it may press. Checked
+    against the delivery row of that exact chat and message."""
+
+    id: int

@@ -33,6 +33,8 @@ ORGANIZER = (
     ("links", "cmd.links"),
     ("export", "cmd.export"),
     ("groups", "cmd.groups"),
+    ("broadcast", "cmd.broadcast"),
+    ("broadcasts", "cmd.broadcasts"),
 )
 
 

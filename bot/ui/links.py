@@ -12,9 +12,7 @@ stored and exported is whole.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
@@ -35,6 +33,7 @@ from bot.services.links import (
 from bot.services.request_lists import Page
 from bot.ui.callbacks import LinkCB
 from bot.ui.cards import T
+from bot.ui.csv_export import cell, csv_bytes
 from bot.ui.requests import fit, local_time, pager_row, request_title
 from storage.dto import LinkDTO
 
@@ -367,15 +366,6 @@ def export_kb(t: T) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A CSV cell Excel will not run as a formula (page titles come from the web)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _check_cell(link: LinkDTO) -> str:
     parts = [str(link.check_status)] if link.check_status is not None else []
     if link.check_error:
@@ -384,26 +374,22 @@ def _check_cell(link: LinkDTO) -> str:
 
 
 def export_csv(lines: Sequence[LinkLine], t: T, lang: str, tz: ZoneInfo) -> bytes:
-    """UTF-8 with a BOM (Excel then reads Vietnamese correctly), one row per link."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([t(key) for key in CSV_COLUMNS])
+    """One row per link (see ``bot/ui/csv_export.py`` for the file's shape)."""
     yes, no = t("links.csv.yes"), t("links.csv.no")
-    for line in lines:
-        link = line.link
-        writer.writerow(
-            [
-                _cell(link.submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")),
-                _cell(line.company),
-                link.request_id,
-                _cell(line.ambassador),
-                _cell(platform_label(link.platform, lang, t)),
-                _cell(link.normalized_url),
-                _cell(link.original_url),
-                yes if link.sponsored else no,
-                yes if link.late else no,
-                _cell(_check_cell(link)),
-                _cell(link.title),
-            ]
-        )
-    return out.getvalue().encode("utf-8-sig")
+    rows = (
+        [
+            cell(line.link.submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")),
+            cell(line.company),
+            line.link.request_id,
+            cell(line.ambassador),
+            cell(platform_label(line.link.platform, lang, t)),
+            cell(line.link.normalized_url),
+            cell(line.link.original_url),
+            yes if line.link.sponsored else no,
+            yes if line.link.late else no,
+            cell(_check_cell(line.link)),
+            cell(line.link.title),
+        ]
+        for line in lines
+    )
+    return csv_bytes([t(key) for key in CSV_COLUMNS], rows)

@@ -42,3 +42,9 @@ class Links(StatesGroup):
 
 class Groups(StatesGroup):
     tags = State()  # an organizer types a group's tags; data: group_id, page
+
+
+class Broadcasts(StatesGroup):
+    composing = State()  # waiting for the message; data: broadcast_id when changing it
+    drafting = State()  # the card is shown; data: broadcast_id, album (media_group_id)
+    scheduling = State()  # waiting for a typed time; data: broadcast_id

@@ -17,13 +17,23 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Table, and_, exists, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.dto import BroadcastDTO, DeliveryCounts, DeliveryDTO, Recipient
+from storage.dto import (
+    AckCounts,
+    BroadcastDTO,
+    DeliveryCounts,
+    DeliveryDTO,
+    DeliveryLine,
+    Recipient,
+)
 from storage.models import (
     Ambassador,
     Broadcast,
+    BroadcastAck,
     BroadcastDelivery,
     Group,
     Startup,
@@ -33,6 +43,7 @@ from storage.repositories.rows import dto_from_row
 
 _B: Table = Broadcast.__table__  # type: ignore[assignment]
 _D: Table = BroadcastDelivery.__table__  # type: ignore[assignment]
+_K: Table = BroadcastAck.__table__  # type: ignore[assignment]
 _G: Table = Group.__table__  # type: ignore[assignment]
 _U: Table = User.__table__  # type: ignore[assignment]
 _A: Table = Ambassador.__table__  # type: ignore[assignment]
@@ -88,10 +99,16 @@ class BroadcastRepo:
             )
         ).one()
         broadcast = _broadcast(row)
-        start = scheduled_at or now
+        await self.add_recipients(broadcast.id, recipients, scheduled_at or now)
+        return broadcast
+
+    async def add_recipients(
+        self, broadcast_id: int, recipients: Iterable[Recipient], start: datetime
+    ) -> int:
+        """One planned row per recipient, not before ``start``; how many."""
         rows = [
             {
-                "broadcast_id": broadcast.id,
+                "broadcast_id": broadcast_id,
                 "chat_id": r.chat_id,
                 "kind": r.kind,
                 "group_id": r.group_id,
@@ -103,7 +120,54 @@ class BroadcastRepo:
         ]
         for i in range(0, len(rows), INSERT_CHUNK):
             await self.session.execute(insert(_D), rows[i : i + INSERT_CHUNK])
-        return broadcast
+        return len(rows)
+
+    async def update(self, broadcast_id: int, *, now: datetime, **values: Any) -> None:
+        await self.session.execute(
+            update(_B).where(_B.c.id == broadcast_id).values(updated_at=now, **values)
+        )
+
+    async def page(self, *, offset: int, limit: int) -> list[BroadcastDTO]:
+        """Broadcasts that went or will go out, newest first: drafts and discarded
+        drafts (cancelled without ever being scheduled or started) left out."""
+        discarded = and_(
+            _B.c.status == "cancelled", _B.c.scheduled_at.is_(None), _B.c.started_at.is_(None)
+        )
+        rows = await self.session.execute(
+            select(_B)
+            .where(_B.c.status != "draft", ~discarded)
+            .order_by(_B.c.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return [_broadcast(r) for r in rows]
+
+    async def unreported(self) -> list[BroadcastDTO]:
+        """What the progress job looks after: sending, or over with no report yet."""
+        rows = await self.session.execute(
+            select(_B)
+            .where(
+                or_(
+                    _B.c.status == "sending",
+                    and_(
+                        _B.c.status.in_(("done", "stopped")),
+                        _B.c.reported_at.is_(None),
+                        _B.c.started_at.is_not(None),
+                    ),
+                )
+            )
+            .order_by(_B.c.id)
+        )
+        return [_broadcast(r) for r in rows]
+
+    async def mark_reported(self, broadcast_id: int, now: datetime) -> bool:
+        """Compare-and-set: only one process sends the final report."""
+        result = await self.session.execute(
+            update(_B)
+            .where(_B.c.id == broadcast_id, _B.c.reported_at.is_(None))
+            .values(reported_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def get(self, broadcast_id: int) -> BroadcastDTO | None:
         row = (await self.session.execute(select(_B).where(_B.c.id == broadcast_id))).first()
@@ -157,13 +221,22 @@ class BroadcastRepo:
             counts=_counts_json(counts),
         )
 
-    async def stop(self, broadcast_id: int, *, now: datetime, stale_before: datetime) -> int:
-        """Stop a broadcast: planned rows (and rows a dead sender held) are cancelled;
-        rows being sent right now finish. Returns how many rows were cancelled."""
+    async def stop(
+        self,
+        broadcast_id: int,
+        *,
+        now: datetime,
+        stale_before: datetime,
+        status: str = "stopped",
+    ) -> int:
+        """Stop a broadcast (``status``: stopped, or cancelled before it started):
+        planned rows (and rows a dead sender held) are cancelled; rows being sent
+        right now finish. Returns how many rows were cancelled."""
+        sources = ["scheduled"] if status == "cancelled" else ["draft", "scheduled", "sending"]
         if not await self.transition(
             broadcast_id,
-            from_statuses=["draft", "scheduled", "sending"],
-            to_status="stopped",
+            from_statuses=sources,
+            to_status=status,
             now=now,
             finished_at=now,
         ):
@@ -237,6 +310,14 @@ class BroadcastRepo:
         return await self._close(
             delivery_id, token, status="failed", error_reason=reason, error=error[:200]
         )
+
+    async def drop(self, delivery_id: int, *, token: str) -> bool:
+        """A claimed row of a broadcast stopped meanwhile: cancelled, not sent."""
+        return await self._close(delivery_id, token, status="cancelled")
+
+    async def status(self, broadcast_id: int) -> str | None:
+        statement = select(_B.c.status).where(_B.c.id == broadcast_id)
+        return (await self.session.execute(statement)).scalar_one_or_none()
 
     async def retry_later(
         self,
@@ -331,6 +412,99 @@ class BroadcastRepo:
         )
         return [(gid, chat, tuple(tags or ())) for gid, chat, tags in rows]
 
+    # -- acknowledgements ------------------------------------------------------------
+
+    async def delivered_row(
+        self, broadcast_id: int, chat_id: int, message_id: int
+    ) -> DeliveryDTO | None:
+        """The sent row this exact message is (a forged press names no such row)."""
+        row = (
+            await self.session.execute(
+                select(_D).where(
+                    _D.c.broadcast_id == broadcast_id,
+                    _D.c.chat_id == chat_id,
+                    _D.c.status == "sent",
+                    _D.c.message_id == message_id,
+                )
+            )
+        ).first()
+        return _delivery(row) if row is not None else None
+
+    async def add_ack(self, delivery_id: int, user_id: int, now: datetime) -> bool:
+        """Record a press; False if this person already pressed under this message."""
+        values = {"delivery_id": delivery_id, "user_id": user_id, "acked_at": now}
+        # Both supported dialects spell "insert or ignore" the same way.
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        make = pg_insert if postgres else sqlite_insert
+        statement = (
+            make(_K)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["delivery_id", "user_id"])
+        )
+        result = await self.session.execute(statement)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def ack_counts(self, broadcast_id: int) -> AckCounts:
+        row = (
+            await self.session.execute(
+                select(
+                    func.count(func.distinct(_K.c.delivery_id)),
+                    func.count(func.distinct(_K.c.user_id)),
+                )
+                .select_from(_K.join(_D, _D.c.id == _K.c.delivery_id))
+                .where(_D.c.broadcast_id == broadcast_id)
+            )
+        ).one()
+        return AckCounts(recipients=int(row[0]), people=int(row[1]))
+
+    async def lines(
+        self, broadcast_id: int, *, only_failed: bool = False, limit: int | None = None
+    ) -> list[DeliveryLine]:
+        """Recipients with a name (the group's title; the person's first name or
+        @username) and their ack count, by row id."""
+        acks = (
+            select(_K.c.delivery_id, func.count().label("n"))
+            .group_by(_K.c.delivery_id)
+            .subquery("acks")
+        )
+        statement = (
+            select(
+                _D.c.chat_id,
+                _D.c.kind,
+                _D.c.status,
+                _D.c.error_reason,
+                _D.c.error,
+                _D.c.sent_at,
+                _G.c.title,
+                _U.c.first_name,
+                _U.c.username,
+                func.coalesce(acks.c.n, 0).label("acks"),
+            )
+            .select_from(
+                _D.outerjoin(_G, _G.c.id == _D.c.group_id)
+                .outerjoin(_U, and_(_D.c.kind == "private", _U.c.id == _D.c.chat_id))
+                .outerjoin(acks, acks.c.delivery_id == _D.c.id)
+            )
+            .where(_D.c.broadcast_id == broadcast_id)
+            .order_by(_D.c.id)
+        )
+        if only_failed:
+            statement = statement.where(_D.c.status == "failed")
+        if limit is not None:
+            statement = statement.limit(limit)
+        rows = await self.session.execute(statement)
+        return [_line(row) for row in rows]
+
+    async def audience_sizes(self) -> tuple[int, dict[str, int], dict[str, int]]:
+        """Confirmed active groups, groups per tag, approved people per role."""
+        groups = await self.groups()
+        per_tag: dict[str, int] = {}
+        for _, _, tags in groups:
+            for tag in tags:
+                per_tag[tag] = per_tag.get(tag, 0) + 1
+        people = {role: len(await self.people([role])) for role in ("ambassador", "startup")}
+        return len(groups), dict(sorted(per_tag.items())), people
+
     # -- helpers ----------------------------------------------------------------------
 
     async def _close(self, delivery_id: int, token: str, **values: Any) -> bool:
@@ -346,6 +520,22 @@ class BroadcastRepo:
             _D.c.broadcast_id == broadcast_id, _D.c.status.in_(("planned", "claimed"))
         )
         return int((await self.session.execute(statement)).scalar_one())
+
+
+def _line(row: Any) -> DeliveryLine:
+    m = row._mapping
+    username = m["username"]
+    name = m["title"] or m["first_name"] or (f"@{username}" if username else str(m["chat_id"]))
+    return DeliveryLine(
+        chat_id=m["chat_id"],
+        kind=m["kind"],
+        name=name,
+        status=m["status"],
+        reason=m["error_reason"],
+        error=m["error"],
+        sent_at=m["sent_at"],
+        acks=int(m["acks"]),
+    )
 
 
 def _counts_json(counts: DeliveryCounts) -> dict[str, Any]:

@@ -7,10 +7,13 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.broadcasts import LEASE, Audience, BroadcastService
+from bot.errors import Conflict, InvalidInput, NotFound
+from bot.services.broadcasts import LEASE, MAX_AHEAD, Audience, BroadcastService
 from bot.services.groups import GroupService
+from storage.dto import DeliveryCounts
 from storage.repositories import Repositories
 from tests.conftest import FakeClock
 from tests.factories import add_users, approved_ambassador, approved_startup
@@ -223,3 +226,101 @@ async def test_scheduled_broadcast_starts_on_time_and_moved_rows(
         assert (await b.get(created.id)).status == "sending"
         chats = [d.chat_id for d in await Repositories.bind(s).broadcasts.deliveries(created.id)]
         assert chats == [-1001, -2]
+
+
+async def test_a_draft_is_composed_then_launched_once(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        await world(s, clock)
+        b = service(s, clock)
+        with pytest.raises(InvalidInput):
+            await b.draft(ORG, {"text": ""})
+        draft = await b.draft(ORG, {"text": "Hi", "entities": []})
+        assert draft.status == "draft" and await b.counts(draft.id) == DeliveryCounts()
+
+        sizes = await b.sizes()
+        assert (sizes.groups, sizes.ambassadors, sizes.startups) == (3, 2, 2)
+        assert sizes.per_tag == {"a": 1, "b": 2}
+
+        with pytest.raises(InvalidInput, match="no_recipients"):
+            await b.launch(draft.id)
+        audience = Audience.from_json(draft.audience).toggled("ambassadors").with_tag("b")
+        with pytest.raises(InvalidInput):
+            audience.toggled("everyone")
+        await b.set_audience(draft.id, audience)
+        assert (await b.toggle_option(draft.id, "ack")).options == {"ack": True}
+        assert (await b.toggle_option(draft.id, "ack")).options == {"ack": False}
+        with pytest.raises(InvalidInput):
+            await b.toggle_option(draft.id, "explode")
+        replaced = await b.replace_content(draft.id, {"photo": "F1", "caption": "x"})
+        assert replaced.content["photo"] == "F1"
+
+        sent, count = await b.launch(draft.id)
+        assert (sent.status, count, sent.started_at) == ("sending", 4, clock())
+        with pytest.raises(Conflict):
+            await b.launch(draft.id)  # a second press on Send
+        with pytest.raises(Conflict):
+            await b.set_audience(draft.id, Audience(startups=True))
+        with pytest.raises(Conflict):
+            await b.discard(draft.id)
+
+
+async def test_schedule_limits_cancel_and_the_list(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        await world(s, clock)
+        b = service(s, clock)
+        ids = []
+        for _ in range(7):
+            d = await b.draft(ORG, {"text": "x", "entities": []})
+            await b.set_audience(d.id, Audience(startups=True))
+            ids.append(d.id)
+        with pytest.raises(InvalidInput, match="past"):
+            await b.launch(ids[0], clock() - timedelta(minutes=1))
+        with pytest.raises(InvalidInput, match="too_far"):
+            await b.launch(ids[0], clock() + MAX_AHEAD + timedelta(minutes=1))
+        later, count = await b.launch(ids[0], clock() + timedelta(hours=2))
+        assert (later.status, count, later.started_at) == ("scheduled", 2, None)
+        await b.discard(ids[1])
+        for i in ids[2:]:
+            await b.launch(i)
+        with pytest.raises(Conflict):
+            await b.cancel(ids[2])  # sending: Stop, not Cancel
+        assert await b.cancel(ids[0]) == 2
+        assert (await b.get(ids[0])).status == "cancelled"
+        with pytest.raises(Conflict):
+            await b.cancel(ids[0])
+
+        first, second = await b.page(0), await b.page(1)
+        assert [x.id for x in first.items] == [ids[6], ids[5], ids[4], ids[3], ids[2]]
+        assert first.has_next and [x.id for x in second.items] == [ids[0]]  # no drafts
+        assert not second.has_next
+
+
+async def test_got_it_counts_people_per_recipient_and_refuses_other_messages(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    async with sessionmaker() as s, s.begin():
+        await world(s, clock)
+        b = service(s, clock)
+        made = await b.create(ORG, content=TEXT, audience=Audience(tags=("b",), ambassadors=True))
+        rows = await b.claim("t", 10)
+        for n, row in enumerate(rows):
+            await b.sent(row, "t", 100 + n)
+        by_chat = {r.chat_id: 100 + n for n, r in enumerate(rows)}
+        assert await b.ack(made.id, -1, by_chat[-1], 555)
+        assert await b.ack(made.id, -1, by_chat[-1], 556)
+        assert not await b.ack(made.id, -1, by_chat[-1], 555)  # the same person again
+        assert await b.ack(made.id, 101, by_chat[101], 101)
+        with pytest.raises(NotFound):
+            await b.ack(made.id, 101, by_chat[101] + 1000, 101)  # another message
+        with pytest.raises(NotFound):
+            await b.ack(made.id + 1, 101, by_chat[101], 101)  # another broadcast
+
+        report = await b.report(made.id)
+        assert (report.acks.recipients, report.acks.people) == (2, 3)
+        lines = {line.chat_id: line for line in await b.lines(made.id)}
+        assert {c: line.acks for c, line in lines.items()} == {-1: 2, -2: 0, 101: 1, 102: 0}
+        assert lines[-1].name == "One" and lines[-1].kind == "group"
