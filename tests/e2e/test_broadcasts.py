@@ -120,6 +120,9 @@ async def test_compose_preview_send_progress_report_and_acks(
     await org.press(t(LANG, "broadcast.btn.ack"), message=card)
     card = await org.expect_edit()
     assert "4" in card.html and t(LANG, "broadcast.option.ack") in card.html
+    await org.press(t(LANG, "broadcast.btn.pin"), message=card)
+    card = await org.expect_edit()
+    await org.promote_bot(hanoi)  # the bot may pin there
 
     # A second preview shows the "Got it" button now chosen.
     await org.press(t(LANG, "broadcast.btn.preview"), message=card)
@@ -142,6 +145,7 @@ async def test_compose_preview_send_progress_report_and_acks(
     assert not bot_messages(people[STARTUP])
     in_hanoi = [m for m in hanoi.messages() if m.from_bot and m.text == preview.text]
     assert len(in_hanoi) == 1
+    assert [m.message_id for m in hanoi.pinned] == [in_hanoi[0].message_id]
     assert not [m for m in press.messages() if m.from_bot and m.text == preview.text]
 
     # "Got it": counted once per person and recipient; forged presses refused.
@@ -346,3 +350,35 @@ async def test_everyone_else_is_refused_and_old_drafts_stay_closed(
     await org.expect_message()
     await org.send_sticker()
     assert (await org.expect_message()).html == t(LANG, "broadcast.error.unsupported")
+
+
+async def test_a_photo_then_a_document_with_captions(
+    running_bot: RunningBot, emulator: Emulator
+) -> None:
+    org = organizer(emulator)
+    people = await seed_people(running_bot, emulator)
+    await org.send("/broadcast")
+    await org.expect_message()
+    await org.send_photo(caption="Ảnh sự kiện")
+    preview = await org.expect_message()
+    assert preview.photo and preview.caption == "Ảnh sự kiện"
+    card = await org.expect_message()
+    assert t(LANG, "broadcast.content.photo", chars=11) in card.html
+
+    await org.press(t(LANG, "broadcast.btn.edit"), message=card)
+    await org.expect_message()
+    await org.send_document("ke-hoach.pdf", caption="Kế hoạch")
+    preview = await org.expect_message()
+    assert preview.document and preview.caption == "Kế hoạch"
+    card = await org.expect_message()
+    assert "ke-hoach.pdf" in card.text
+
+    await org.press(t(LANG, "broadcast.btn.startups", count=1), message=card)
+    card = await org.expect_edit()
+    await org.press(t(LANG, "broadcast.btn.send"), message=card)
+    await org.press(t(LANG, "broadcast.btn.go", count=1), message=await org.expect_edit())
+    await org.expect_edit()
+    await send_pass(running_bot)
+    [got] = bot_messages(people[STARTUP])
+    assert got.document and got.document["file_name"] == "ke-hoach.pdf"
+    assert got.caption == "Kế hoạch"
