@@ -26,7 +26,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from bot.broadcast_message import content_from_message, send_content
 from bot.config import Settings
 from bot.deadlines import MOMENT_FORMAT, parse_local_moment, tomorrow_at
-from bot.errors import Conflict, InvalidInput
+from bot.errors import InvalidInput
 from bot.filters import IsOrganizer, PrivateChat, TextAnswer
 from bot.services import Services
 from bot.services.broadcasts import Audience
@@ -153,9 +153,7 @@ async def on_option(
 async def on_tags(
     callback: CallbackQuery, callback_data: BroadcastCB, services: Services, t: T
 ) -> None:
-    broadcast = await services.broadcasts.get(callback_data.id)
-    if broadcast.status != "draft":
-        raise Conflict("broadcast.error.not_draft")
+    broadcast = await services.broadcasts.get_draft(callback_data.id)
     sizes = await services.broadcasts.sizes()
     page = int(callback_data.value) if callback_data.value.isdigit() else 0
     await _edit(callback, tags_text(broadcast, sizes, t), tags_kb(broadcast, sizes, page, t))
@@ -178,9 +176,7 @@ async def on_tag(
 async def on_show_card(
     callback: CallbackQuery, callback_data: BroadcastCB, services: Services, state: FSMContext, t: T
 ) -> None:
-    broadcast = await services.broadcasts.get(callback_data.id)
-    if broadcast.status != "draft":
-        raise Conflict("broadcast.error.not_draft")
+    broadcast = await services.broadcasts.get_draft(callback_data.id)
     if await state.get_state() == Broadcasts.scheduling.state:
         await state.set_state(Broadcasts.drafting)
     await _edit(callback, *await _card(services, broadcast, t))
@@ -189,9 +185,7 @@ async def on_show_card(
 async def on_preview(
     callback: CallbackQuery, callback_data: BroadcastCB, bot: Bot, services: Services, t: T
 ) -> None:
-    broadcast = await services.broadcasts.get(callback_data.id)
-    if broadcast.status != "draft":
-        raise Conflict("broadcast.error.not_draft")
+    broadcast = await services.broadcasts.get_draft(callback_data.id)
     await callback.answer()
     await _preview(bot, callback.from_user.id, broadcast, services, t)
 
@@ -199,9 +193,7 @@ async def on_preview(
 async def on_change(
     callback: CallbackQuery, callback_data: BroadcastCB, services: Services, state: FSMContext, t: T
 ) -> None:
-    broadcast = await services.broadcasts.get(callback_data.id)
-    if broadcast.status != "draft":
-        raise Conflict("broadcast.error.not_draft")
+    broadcast = await services.broadcasts.get_draft(callback_data.id)
     await state.set_state(Broadcasts.composing)
     await state.set_data({"broadcast_id": broadcast.id})
     await callback.answer()
@@ -212,9 +204,7 @@ async def on_change(
 async def on_send(
     callback: CallbackQuery, callback_data: BroadcastCB, services: Services, t: T
 ) -> None:
-    broadcast = await services.broadcasts.get(callback_data.id)
-    if broadcast.status != "draft":
-        raise Conflict("broadcast.error.not_draft")
+    broadcast = await services.broadcasts.get_draft(callback_data.id)
     count = len(await services.broadcasts.recipients(Audience.from_json(broadcast.audience)))
     if not count:
         raise InvalidInput("broadcast.error.no_recipients")
@@ -230,12 +220,14 @@ async def on_go(
 ) -> None:
     broadcast, _ = await services.broadcasts.launch(callback_data.id)
     await state.clear()
-    counts = await services.broadcasts.counts(broadcast.id)
-    await _edit(callback, progress_text(broadcast, counts, None, t), progress_kb(broadcast.id, t))
-    if isinstance(callback.message, Message):
+    if isinstance(callback.message, Message):  # this card becomes the progress message
+        # Recorded before the edit: the transaction commits before anything is sent,
+        # and the progress pass must not open a second progress message meanwhile.
         await services.broadcasts.set_progress_message(
             broadcast.id, callback.message.chat.id, callback.message.message_id
         )
+    counts = await services.broadcasts.counts(broadcast.id)
+    await _edit(callback, progress_text(broadcast, counts, None, t), progress_kb(broadcast.id, t))
 
 
 async def on_schedule(
@@ -246,9 +238,7 @@ async def on_schedule(
     settings: Settings,
     t: T,
 ) -> None:
-    broadcast = await services.broadcasts.get(callback_data.id)
-    if broadcast.status != "draft":
-        raise Conflict("broadcast.error.not_draft")
+    broadcast = await services.broadcasts.get_draft(callback_data.id)
     await state.set_state(Broadcasts.scheduling)
     await state.set_data({"broadcast_id": broadcast.id})
     now, tz = services.broadcasts.clock(), settings.tz
@@ -361,9 +351,7 @@ async def on_stop(
     callback: CallbackQuery, callback_data: BroadcastCB, services: Services, t: T
 ) -> None:
     """Ask first, in a message of its own (the progress message keeps being edited)."""
-    broadcast = await services.broadcasts.get(callback_data.id)
-    if broadcast.status != "sending":
-        raise Conflict("broadcast.error.not_sending")
+    broadcast = await services.broadcasts.get_sending(callback_data.id)
     counts = await services.broadcasts.counts(broadcast.id)
     await callback.answer()
     if isinstance(callback.message, Message):
@@ -376,9 +364,7 @@ async def on_stop(
 async def on_halt(
     callback: CallbackQuery, callback_data: BroadcastCB, services: Services, t: T
 ) -> None:
-    broadcast = await services.broadcasts.get(callback_data.id)
-    if broadcast.status != "sending":
-        raise Conflict("broadcast.error.not_sending")
+    broadcast = await services.broadcasts.get_sending(callback_data.id)
     cancelled = await services.broadcasts.stop(broadcast.id)
     await _edit(callback, t("broadcast.stopped", count=cancelled))
 

@@ -178,20 +178,27 @@ class BroadcastService:
             now=self.clock(),
         )
 
-    async def _draft(self, broadcast_id: int) -> BroadcastDTO:
+    async def get_draft(self, broadcast_id: int) -> BroadcastDTO:
+        """The broadcast, which must still be a draft (old cards are pressed too)."""
         broadcast = await self.get(broadcast_id)
         if broadcast.status != "draft":
             raise Conflict("broadcast.error.not_draft")
         return broadcast
 
+    async def get_sending(self, broadcast_id: int) -> BroadcastDTO:
+        broadcast = await self.get(broadcast_id)
+        if broadcast.status != "sending":
+            raise Conflict("broadcast.error.not_sending")
+        return broadcast
+
     async def replace_content(self, broadcast_id: int, content: dict[str, Any]) -> BroadcastDTO:
         _check_content(content)
-        await self._draft(broadcast_id)
+        await self.get_draft(broadcast_id)
         await self.repos.broadcasts.update(broadcast_id, now=self.clock(), content=content)
         return await self.get(broadcast_id)
 
     async def set_audience(self, broadcast_id: int, audience: Audience) -> BroadcastDTO:
-        await self._draft(broadcast_id)
+        await self.get_draft(broadcast_id)
         await self.repos.broadcasts.update(
             broadcast_id, now=self.clock(), audience=audience.as_json()
         )
@@ -200,7 +207,7 @@ class BroadcastService:
     async def toggle_option(self, broadcast_id: int, option: str) -> BroadcastDTO:
         if option not in OPTIONS:
             raise InvalidInput("broadcast.error.bad_choice")
-        broadcast = await self._draft(broadcast_id)
+        broadcast = await self.get_draft(broadcast_id)
         options = {**broadcast.options, option: not broadcast.options.get(option)}
         await self.repos.broadcasts.update(broadcast_id, now=self.clock(), options=options)
         return await self.get(broadcast_id)
@@ -214,7 +221,7 @@ class BroadcastService:
     ) -> tuple[BroadcastDTO, int]:
         """Write one row per recipient and start sending (or schedule): the draft
         becomes ``sending`` or ``scheduled``. Returns it and the recipient count."""
-        broadcast = await self._draft(broadcast_id)
+        broadcast = await self.get_draft(broadcast_id)
         now = self.clock()
         if scheduled_at is not None:
             check_schedule(scheduled_at, now)
@@ -239,7 +246,7 @@ class BroadcastService:
     async def discard(self, broadcast_id: int) -> None:
         """Throw a draft away (it has no rows; it is kept, cancelled, so its id is
         never reused by another draft an old card could then control)."""
-        await self._draft(broadcast_id)
+        await self.get_draft(broadcast_id)
         if not await self.repos.broadcasts.transition(
             broadcast_id, from_statuses=["draft"], to_status="cancelled", now=self.clock()
         ):
