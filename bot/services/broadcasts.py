@@ -329,10 +329,30 @@ class BroadcastService:
 
     # -- the sender -------------------------------------------------------------------
 
+    async def start_due(self, now: datetime) -> list[int]:
+        """Scheduled broadcasts whose time came start ``sending``. Their recipients are
+        taken again now: whoever was approved, blocked the bot or removed it from a
+        group since the broadcast was scheduled is counted as they are today. The
+        compare-and-set comes first, so of two processes only one rewrites the rows."""
+        started = []
+        for broadcast in await self.repos.broadcasts.due_scheduled(now):
+            if not await self.repos.broadcasts.transition(
+                broadcast.id,
+                from_statuses=["scheduled"],
+                to_status="sending",
+                now=now,
+                started_at=now,
+            ):
+                continue
+            recipients = await self.recipients(Audience.from_json(broadcast.audience))
+            await self.repos.broadcasts.replace_planned(broadcast.id, recipients, now)
+            started.append(broadcast.id)
+        return started
+
     async def claim(self, token: str, limit: int) -> list[DeliveryDTO]:
         """Start scheduled broadcasts whose time came, then claim due rows."""
         now = self.clock()
-        await self.repos.broadcasts.start_scheduled(now)
+        await self.start_due(now)
         return await self.repos.broadcasts.claim_due(
             now=now, token=token, limit=limit, stale_before=now - self.lease
         )

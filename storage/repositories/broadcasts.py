@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, and_, exists, func, insert, or_, select, update
+from sqlalchemy import Row, Table, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -190,15 +190,21 @@ class BroadcastRepo:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def start_scheduled(self, now: datetime) -> list[int]:
-        """Scheduled broadcasts whose time came become ``sending``; their ids."""
+    async def due_scheduled(self, now: datetime) -> list[BroadcastDTO]:
+        """Scheduled broadcasts whose time came, by id."""
         rows = await self.session.execute(
-            update(_B)
-            .where(_B.c.status == "scheduled", _B.c.scheduled_at <= now)
-            .values(status="sending", started_at=now, updated_at=now)
-            .returning(_B.c.id)
+            select(_B).where(_B.c.status == "scheduled", _B.c.scheduled_at <= now).order_by(_B.c.id)
         )
-        return [r for (r,) in rows]
+        return [_broadcast(r) for r in rows]
+
+    async def replace_planned(
+        self, broadcast_id: int, recipients: Iterable[Recipient], start: datetime
+    ) -> int:
+        """The planned rows become exactly ``recipients`` (the audience as it is now)."""
+        await self.session.execute(
+            delete(_D).where(_D.c.broadcast_id == broadcast_id, _D.c.status == "planned")
+        )
+        return await self.add_recipients(broadcast_id, recipients, start)
 
     async def sending(self) -> list[BroadcastDTO]:
         """Broadcasts in progress (what a restarted sender resumes)."""

@@ -215,17 +215,23 @@ async def test_scheduled_broadcast_starts_on_time_and_moved_rows(
             scheduled_at=clock() + timedelta(hours=1),
         )
         assert created.status == "scheduled"
+        # Meanwhile group -5 is tagged b: it is counted when the broadcast starts.
+        groups = GroupService(Repositories.bind(s), clock)
+        five = await groups.by_chat(-5)
+        assert five is not None
+        await groups.set_tags(five.id, ["b"])
     async with sessionmaker() as s, s.begin():
         b = service(s, clock)
         assert await b.claim("a", 50) == []
         clock.advance(timedelta(hours=1))
         rows = await b.claim("a", 50)
-        assert [r.chat_id for r in rows] == [-1, -2]
+        assert [r.chat_id for r in rows] == [-1, -2, -5]
+        assert await b.claim("b", 50) == []  # started once, rows written once
         assert not await b.moved(rows[0], -2)  # the broadcast already has a row for -2
         assert await b.moved(rows[0], -1001)
         assert (await b.get(created.id)).status == "sending"
         chats = [d.chat_id for d in await Repositories.bind(s).broadcasts.deliveries(created.id)]
-        assert chats == [-1001, -2]
+        assert sorted(chats) == [-1001, -5, -2]
 
 
 async def test_a_draft_is_composed_then_launched_once(
