@@ -23,7 +23,6 @@ unchecked (``checked_at`` NULL): nothing retries them later.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 from collections.abc import Sequence
 
@@ -31,6 +30,7 @@ import aiohttp
 from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.background import TaskRegistry
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translator
@@ -75,13 +75,12 @@ class LinkChecks:
         self.enabled = settings.link_check
         self.timeout = timeout
         self._slots = asyncio.Semaphore(concurrency)
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._closed = False
+        self._tasks = TaskRegistry("link-check")
 
     @property
     def pending(self) -> int:
         """Batches still being checked."""
-        return len(self._tasks)
+        return self._tasks.pending
 
     def schedule(self, bot: Bot, targets: Sequence[CheckTarget]) -> asyncio.Task[None] | None:
         """Check ``targets`` in the background (nothing when checks are off or closing).
@@ -90,15 +89,7 @@ class LinkChecks:
         own transaction."""
         if not self.enabled or not targets:
             return None
-        if self._closed:
-            log.warning("link check skipped: shutting down", extra={"count": len(targets)})
-            return None
-        task = asyncio.create_task(
-            self._run(bot, list(targets)), name="link-check", context=contextvars.Context()
-        )
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self._tasks.spawn(self._run(bot, list(targets)))
 
     async def _run(self, bot: Bot, targets: list[CheckTarget]) -> None:
         try:
@@ -131,22 +122,11 @@ class LinkChecks:
 
     async def wait(self) -> None:
         """Until every check scheduled so far (and any they lead to) is done."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._tasks.wait()
 
     async def close(self, grace: float = SHUTDOWN_GRACE) -> None:
         """Take no new checks; wait up to ``grace`` seconds, then cancel what is left."""
-        self._closed = True
-        running = list(self._tasks)
-        if not running:
-            return
-        log.info("waiting for link checks", extra={"count": len(running)})
-        _, late = await asyncio.wait(running, timeout=grace)
-        for task in late:
-            task.cancel()
-        if late:
-            log.warning("link checks cancelled at shutdown", extra={"count": len(late)})
-            await asyncio.gather(*late, return_exceptions=True)
+        await self._tasks.close(grace)
 
 
 def install(
