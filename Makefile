@@ -41,6 +41,7 @@ typecheck: install
 	$(VENV)/bin/mypy
 
 bench: install
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) benchmarks/registration.py
 	$(PY) benchmarks/matching.py
 

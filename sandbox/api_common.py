@@ -56,8 +56,11 @@ def common_fields(p: Params) -> dict[str, Any]:
     }
 
 
-def consume_quota(w: World, chat: ChatRecord) -> None:
-    w.limiter.consume(chat.id, chat.is_private)
+def consume_quota(w: World, chat: ChatRecord, p: Params | None = None) -> None:
+    """One message's worth of flood limits; a send with allow_paid_broadcast (``p``)
+    counts against the paid overall limit instead of the free one."""
+    paid = bool(p and p.get("allow_paid_broadcast"))
+    w.limiter.consume(chat.id, chat.is_private, paid)
 
 
 def editable_message(w: World, p: Params) -> SimMessage:

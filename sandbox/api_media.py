@@ -33,7 +33,7 @@ def _send_media(w: World, p: Params, kind: str) -> dict[str, Any]:
             media["has_media_spoiler"] = True
     else:
         media = {"document": document_json(stored)}
-    consume_quota(w, chat)
+    consume_quota(w, chat, p)
     msg = w.new_message(
         chat,
         w.bot,

@@ -48,7 +48,7 @@ def send_message(w: World, p: Params) -> dict[str, Any]:
     )
     markup = markup_param(p)
     reply_to = reply_target(w, chat, p)
-    consume_quota(w, chat)
+    consume_quota(w, chat, p)
     msg = w.new_message(
         chat,
         w.bot,
@@ -209,7 +209,7 @@ def copy_message(w: World, p: Params) -> dict[str, int]:
         is_caption = True
     markup = markup_param(p)
     reply_to = reply_target(w, chat, p)
-    consume_quota(w, chat)
+    consume_quota(w, chat, p)
     msg = w.new_message(
         chat,
         w.bot,

@@ -50,7 +50,8 @@ MESSAGE_ID = param("message_id", "Integer", True, missing="message identifier is
 LANGUAGE = param("language_code", "String")
 SCOPE = param("scope", "BotCommandScope")
 USER_ID = param("user_id", "Integer", True, missing="invalid user_id specified")
-SEND_OPTIONS = (SILENT, PROTECT, REPLY_PARAMETERS, REPLY_MARKUP)
+PAID_BROADCAST = param("allow_paid_broadcast", "Boolean")
+SEND_OPTIONS = (SILENT, PROTECT, PAID_BROADCAST, REPLY_PARAMETERS, REPLY_MARKUP)
 
 
 def _m(name: str, handler: Handler, *params: Param) -> Method:

@@ -1,8 +1,11 @@
 """Token-bucket flood limits that answer 429 like Telegram.
 
 Telegram's published guidance: ~30 messages/s overall, ~1 message/s per private chat (short
-bursts tolerated) and 20 messages/min per group. The private burst defaults to 10 so a normal
-exchange (edit + one or two messages after a button press) passes while a send loop does not.
+bursts tolerated) and 20 messages/min per group. Paid broadcasts (``allow_paid_broadcast``,
+charged in Stars) may go up to 1,000 messages/s overall: those sends draw on a global bucket
+of their own instead of the free one; per-chat limits still apply. The private burst defaults
+to 10 so a normal exchange (edit + one or two messages after a button press) passes while a
+send loop does not.
 The clock is injectable so tests can move time without sleeping.
 """
 
@@ -29,6 +32,8 @@ class RateLimits:
     private_burst: int = 10
     group_rate: float = 20 / 60
     group_burst: int = 20
+    paid_rate: float = 1000.0
+    paid_burst: int = 1000
 
     @classmethod
     def off(cls) -> RateLimits:
@@ -61,16 +66,24 @@ class RateLimiter:
         self.limits = limits
         self.clock = clock or time.monotonic
         self._global: _Bucket | None = None
+        self._paid: _Bucket | None = None
         self._chats: dict[int, _Bucket] = {}
 
-    def consume(self, chat_id: int, is_private: bool) -> None:
-        """Take one token for a message to `chat_id`, or raise the 429 Telegram would send."""
+    def consume(self, chat_id: int, is_private: bool, paid: bool = False) -> None:
+        """Take one token for a message to `chat_id`, or raise the 429 Telegram would send.
+        `paid`: the send carried allow_paid_broadcast (the paid overall bucket)."""
         limits = self.limits
         if not limits.enabled:
             return
         now = self.clock()
-        if self._global is None:
-            self._global = _Bucket(limits.global_rate, limits.global_burst, now)
+        if paid:
+            if self._paid is None:
+                self._paid = _Bucket(limits.paid_rate, limits.paid_burst, now)
+            overall = self._paid
+        else:
+            if self._global is None:
+                self._global = _Bucket(limits.global_rate, limits.global_burst, now)
+            overall = self._global
         chat = self._chats.get(chat_id)
         if chat is None:
             if is_private:
@@ -78,9 +91,9 @@ class RateLimiter:
             else:
                 chat = _Bucket(limits.group_rate, limits.group_burst, now)
             self._chats[chat_id] = chat
-        wait = max(self._global.wait(now), chat.wait(now))
+        wait = max(overall.wait(now), chat.wait(now))
         if wait > 0:
             retry = max(1, math.ceil(wait)) if wait != math.inf else 3600
             raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
-        self._global.tokens -= 1
+        overall.tokens -= 1
         chat.tokens -= 1
