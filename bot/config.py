@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     #: Hosts the link checker may fetch even on private addresses (tests only).
     link_check_allow_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     #: Broadcast messages a second overall (Telegram allows about 30 to a free bot).
-    broadcast_rate: float = Field(default=28, ge=1, le=1000)
+    broadcast_rate: float = Field(default=29, ge=1, le=1000)
     #: Paid broadcasts (allow_paid_broadcast, charged in Stars): up to 1,000 a second.
     broadcast_paid: bool = False
     #: The overall rate when BROADCAST_PAID is on.

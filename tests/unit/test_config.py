@@ -119,7 +119,7 @@ def test_cli_migrate_creates_database(tmp_path: Path) -> None:
 
 
 def test_broadcast_ceiling(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert load_settings().broadcast_ceiling == 28
+    assert load_settings().broadcast_ceiling == 29
     monkeypatch.setenv("BROADCAST_PAID", "true")
     monkeypatch.setenv("BROADCAST_PAID_RATE", "500")
     paid = load_settings()
