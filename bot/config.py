@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.services.matching import MatchWeights
@@ -82,6 +82,19 @@ class Settings(BaseSettings):
     broadcast_paid: bool = False
     #: The overall rate when BROADCAST_PAID is on.
     broadcast_paid_rate: float = Field(default=1000, ge=1, le=1000)
+    #: Key of the OpenAI-compatible API; without one the bot uses its templates only.
+    openai_api_key: SecretStr | None = None
+    #: Any OpenAI-compatible server (Azure-compatible gateway, local vLLM or Ollama).
+    openai_base_url: str | None = None
+    #: Model name sent with every AI call.
+    openai_model: str = "gpt-4o-mini"
+    #: Seconds one AI request may take (the client's own default is 600).
+    openai_timeout: float = Field(default=20, ge=1, le=120)
+    #: Retries after a timeout, 429 or 5xx (the template answers after the last one).
+    openai_max_retries: int = Field(default=2, ge=0, le=2)
+    #: USD per million prompt / completion tokens, for /ai_usage's cost estimate.
+    openai_price_input: float = Field(default=0.15, ge=0)
+    openai_price_output: float = Field(default=0.60, ge=0)
 
     @field_validator("organizer_ids", mode="before")
     @classmethod
@@ -180,7 +193,25 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
-    @field_validator("telegram_api_base", "webhook_url")
+    @field_validator("openai_api_key", mode="before")
+    @classmethod
+    def _api_key(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if any(c.isspace() for c in value):
+                raise ValueError("must not contain spaces")
+            return value or None
+        return value
+
+    @field_validator("openai_model")
+    @classmethod
+    def _model(cls, value: str) -> str:
+        value = value.strip()
+        if not value or len(value) > 64:
+            raise ValueError("must be a model name of 1-64 characters")
+        return value
+
+    @field_validator("telegram_api_base", "webhook_url", "openai_base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None or value == "":
@@ -224,6 +255,11 @@ class Settings(BaseSettings):
         if self.webhook_url and not self.webhook_secret:
             raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
         return self
+
+    @property
+    def ai_enabled(self) -> bool:
+        """Whether an OpenAI key is configured (the AI features run at all)."""
+        return self.openai_api_key is not None
 
     @cached_property
     def tz(self) -> ZoneInfo:

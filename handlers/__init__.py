@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    ai_usage,
     broadcasts,
     common,
     errors,
@@ -41,6 +42,7 @@ def build_root_router() -> Router:
         broadcasts.build_router(),  # /broadcast /broadcasts, progress, reports; "Got it"
         requests.build_router(),  # /requests /assignments /pause /resume, request cards
         links.build_router(),  # /submit and the link card; /links /export (organizers)
+        ai_usage.build_router(),  # /ai_usage (organizers)
         offers.build_router(),  # Accept / Decline / Ask, the question relay
         reminders.build_router(),  # Snooze / Can't do it on reminders, /settings
         pitch.build_router(),  # /pitch and its form

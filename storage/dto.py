@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -109,6 +109,11 @@ class StoryRequestDTO:
     decided_by: int | None = None
     reject_reason: str | None = None
     created_at: datetime | None = None
+    #: The structured brief (``bot.ai.schemas.Brief`` as a dict), "ai" or "own", and
+    #: the prompt version that wrote it (None for the startup's own brief).
+    brief: dict[str, Any] | None = None
+    brief_source: str | None = None
+    brief_prompt_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,3 +298,38 @@ class DeliveryCounts:
     def left(self) -> int:
         """Still to be sent (planned or in flight)."""
         return self.planned + self.claimed
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    """AI calls of one feature on one local day (/ai_usage). ``calls`` are real calls
+    (with a key configured), ``failed`` those of them that gave no usable answer, and
+    ``disabled`` the times the template answered because no key is configured."""
+
+    day: date
+    feature: str
+    calls: int = 0
+    failed: int = 0
+    disabled: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PostDraftDTO:
+    """One version of a draft post for an assignment (``source`` "ai" or "template")."""
+
+    id: int
+    assignment_id: int
+    version: int
+    platform: str
+    language: str
+    angle: str
+    hook: str
+    text: str
+    source: str
+    prompt_version: str | None = None
+    created_at: datetime | None = None
+    #: From the assignment (filled by ``drafts_for_request``).
+    request_id: int | None = None
+    ambassador_id: int | None = None

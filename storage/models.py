@@ -266,9 +266,15 @@ class StoryRequest(TimestampMixin, Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
     reject_reason: Mapped[str | None] = mapped_column(Text)
+    #: The structured brief (bot/ai/schemas.py ``Brief``) proposed by AI or written by
+    #: the startup itself; where it came from and the prompt version that made it.
+    brief: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    brief_source: Mapped[str | None] = mapped_column(String(8))
+    brief_prompt_version: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (
         CheckConstraint(REQUEST_STATUS_CHECK, name="status"),
+        CheckConstraint("brief_source IN ('ai', 'own')", name="brief_source"),
         CheckConstraint("accepted >= 0", name="accepted"),
         Index("ix_story_requests_updated_at", "updated_at"),
     )
@@ -540,3 +546,50 @@ class BroadcastAck(Base):
     __table_args__ = (
         UniqueConstraint("delivery_id", "user_id", name="uq_broadcast_acks_delivery_user"),
     )
+
+
+AI_CALL_STATUS_CHECK = "status IN ('ok', 'disabled', 'timeout', 'error', 'invalid')"
+
+
+class AICall(Base):
+    """One call of the AI client (issue #6), failed ones included: what it cost and how
+    it went, for /ai_usage. No user text is stored."""
+
+    __tablename__ = "ai_calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feature: Mapped[str] = mapped_column(String(32))
+    prompt: Mapped[str] = mapped_column(String(32))
+    prompt_version: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    __table_args__ = (CheckConstraint(AI_CALL_STATUS_CHECK, name="status"),)
+
+
+class PostDraft(Base):
+    """A draft post for one assignment (AI-written or from the template); every
+    regeneration ("another angle", "shorter") is a new version."""
+
+    __tablename__ = "post_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    platform: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    angle: Mapped[str] = mapped_column(String(200))
+    hook: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(8))
+    prompt_version: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (CheckConstraint("source IN ('ai', 'template')", name="source"),)

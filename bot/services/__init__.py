@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
+from bot.services.ai_usage import AIUsageService
 from bot.services.broadcasts import BroadcastService
 from bot.services.groups import GroupService
 from bot.services.links import LinkService
@@ -37,6 +38,7 @@ class Services:
     links: LinkService
     groups: GroupService
     broadcasts: BroadcastService
+    ai_usage: AIUsageService
 
     @classmethod
     def build(cls, repos: Repositories, settings: Settings, clock: Clock) -> Services:
@@ -65,4 +67,5 @@ class Services:
             links=LinkService(repos, clock, tz=tz),
             groups=GroupService(repos, clock),
             broadcasts=BroadcastService(repos, clock),
+            ai_usage=AIUsageService(repos, clock, tz=tz),
         )

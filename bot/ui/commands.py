@@ -30,6 +30,7 @@ EVERYONE = (
 ORGANIZER = (
     ("pending", "cmd.pending"),
     ("invite", "cmd.invite"),
+    ("ai_usage", "cmd.ai_usage"),
     ("links", "cmd.links"),
     ("export", "cmd.export"),
     ("groups", "cmd.groups"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.repositories.ai import AIRepo
 from storage.repositories.broadcasts import BroadcastRepo
 from storage.repositories.candidates import CandidateRepo
 from storage.repositories.groups import GroupRepo
@@ -37,6 +38,7 @@ class Repositories:
     links: LinkRepo
     groups: GroupRepo
     broadcasts: BroadcastRepo
+    ai: AIRepo
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Repositories:
@@ -54,10 +56,12 @@ class Repositories:
             links=LinkRepo(session),
             groups=GroupRepo(session),
             broadcasts=BroadcastRepo(session),
+            ai=AIRepo(session),
         )
 
 
 __all__ = [
+    "AIRepo",
     "AmbassadorRepo",
     "AssignmentRepo",
     "BroadcastRepo",

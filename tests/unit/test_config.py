@@ -17,6 +17,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no .env from the developer's checkout
     for name in ("BOT_TOKEN", "ORGANIZER_IDS", "DATABASE_URL", "WEBHOOK_URL", "WEBHOOK_SECRET"):
         monkeypatch.delenv(name, raising=False)
+    for name in ("API_KEY", "BASE_URL", "MODEL", "TIMEOUT", "MAX_RETRIES"):
+        monkeypatch.delenv(f"OPENAI_{name}", raising=False)
 
 
 def test_defaults() -> None:
@@ -52,6 +54,13 @@ def test_organizer_ids_parsed_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
         ("BROADCAST_RATE", "0", "BROADCAST_RATE"),
         ("BROADCAST_PAID_RATE", "1001", "BROADCAST_PAID_RATE"),
         ("BROADCAST_PAID", "maybe", "BROADCAST_PAID"),
+        ("OPENAI_BASE_URL", "localhost:11434/v1", "OPENAI_BASE_URL"),
+        ("OPENAI_TIMEOUT", "0.5", "OPENAI_TIMEOUT"),
+        ("OPENAI_TIMEOUT", "600", "OPENAI_TIMEOUT"),
+        ("OPENAI_MAX_RETRIES", "3", "OPENAI_MAX_RETRIES"),
+        ("OPENAI_PRICE_INPUT", "-1", "OPENAI_PRICE_INPUT"),
+        ("OPENAI_PRICE_OUTPUT", "cheap", "OPENAI_PRICE_OUTPUT"),
+        ("OPENAI_API_KEY", "sk two words", "OPENAI_API_KEY"),
     ],
 )
 def test_bad_value_names_the_setting(
@@ -124,3 +133,21 @@ def test_broadcast_ceiling(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROADCAST_PAID_RATE", "500")
     paid = load_settings()
     assert paid.broadcast_paid and paid.broadcast_ceiling == 500
+
+
+def test_openai_defaults_and_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = load_settings()
+    assert s.openai_api_key is None and not s.ai_enabled
+    assert (s.openai_base_url, s.openai_model) == (None, "gpt-4o-mini")
+    assert (s.openai_timeout, s.openai_max_retries) == (20, 2)
+    assert (s.openai_price_input, s.openai_price_output) == (0.15, 0.60)
+    monkeypatch.setenv("OPENAI_API_KEY", "")
+    assert load_settings().openai_api_key is None
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-123")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1/")
+    monkeypatch.setenv("OPENAI_TIMEOUT", "5")
+    s = load_settings()
+    assert s.ai_enabled and s.openai_api_key is not None
+    assert s.openai_api_key.get_secret_value() == "sk-test-123"
+    assert "sk-test-123" not in repr(s)
+    assert (s.openai_base_url, s.openai_timeout) == ("http://127.0.0.1:11434/v1", 5)

@@ -12,7 +12,7 @@ from bot.i18n import Html, Translator, default_translator, load_catalog, placeho
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY_RE = re.compile(
-    r"^(ask|assignment|brief|btn|card|cancel|cmd|consent|decision|error|field|fallback|group|help|language|org"
+    r"^(ai|ask|assignment|brief|btn|card|cancel|cmd|consent|decision|error|field|fallback|group|help|language|org"
     r"|match|profile|reg|review|role|start|status|value|pitch|request|offer|question|assignments"
     r"|availability|ambassador|reminder|link|links|settings|digest|broadcast)\.[a-z0-9_.]+$"
 )
