@@ -6,6 +6,7 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY sandbox ./sandbox
+COPY prompts ./prompts
 RUN pip install --no-cache-dir --prefix=/install .
 
 FROM python:3.11-slim

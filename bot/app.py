@@ -71,13 +71,15 @@ def register_lifecycle(parts: DispatcherParts, settings: Settings) -> None:
         if not await parts.inflight.wait_idle(SHUTDOWN_GRACE_SECONDS):
             log.warning("updates still running at shutdown", extra={"count": parts.inflight.count})
         await parts.link_checks.close()  # after the updates: one may still start a check
+        await parts.ai.close()  # likewise: an update may have started an AI call
 
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
 
 
 async def run(settings: Settings, *, migrate: bool = True) -> None:
-    setup_logging(settings.log_level, secrets=(settings.bot_token,))
+    ai_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+    setup_logging(settings.log_level, secrets=(settings.bot_token, ai_key))
     if migrate:
         await upgrade(settings.database_url)
     engine = create_engine(settings.database_url, pool_size=settings.max_concurrent_updates + 4)

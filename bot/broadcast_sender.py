@@ -2,8 +2,9 @@
 Telegram's limits, recording each outcome in its own small transaction.
 
 **Pacing.** One overall limiter (aiolimiter, ``BROADCAST_RATE``, 29/s by default
-under Telegram's ~30, leaving a message a second for replies and progress edits; with ``BROADCAST_PAID`` every send carries
-``allow_paid_broadcast`` and the ceiling is ``BROADCAST_PAID_RATE``, up to 1,000/s),
+under Telegram's ~30, leaving a message a second for replies and progress edits;
+with ``BROADCAST_PAID`` every send carries ``allow_paid_broadcast`` and the
+ceiling is ``BROADCAST_PAID_RATE``, up to 1,000/s),
 plus in-memory next-allowed times per chat: 1 s between messages to one private
 chat, 3 s to one group (20 a minute). A 429 puts that row back with
 ``not_before = now + retry_after`` (the attempt is not counted) and keeps the chat

@@ -16,6 +16,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.ai.assist import AIAssist
+from bot.ai.client import AIClient
 from bot.broadcast_progress import PROGRESS_SECONDS, BroadcastProgress
 from bot.broadcast_sender import BroadcastSender
 from bot.clock import Clock, system_clock
@@ -82,6 +84,7 @@ class DispatcherParts:
     link_checks: LinkChecks
     broadcasts: BroadcastSender
     broadcast_progress: BroadcastProgress
+    ai: AIAssist
 
 
 def create_dispatcher(
@@ -170,6 +173,10 @@ def create_dispatcher(
     dp.startup.register(scheduler.start)
     dp.shutdown.register(scheduler.stop)
     link_checks = install_link_checks(dp, sessionmaker, settings, translator, clock)
+    ai = AIAssist(
+        AIClient(settings, sessionmaker, clock), sessionmaker, settings, translator, clock
+    )
+    dp["ai"] = ai  # handlers receive it as ``ai``; closed at shutdown after the updates
     return DispatcherParts(
         dp,
         inflight,
@@ -181,4 +188,5 @@ def create_dispatcher(
         link_checks,
         broadcasts,
         progress,
+        ai,
     )

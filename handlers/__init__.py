@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    ai_brief,
     ai_usage,
     broadcasts,
     common,
@@ -45,6 +46,7 @@ def build_root_router() -> Router:
         ai_usage.build_router(),  # /ai_usage (organizers)
         offers.build_router(),  # Accept / Decline / Ask, the question relay
         reminders.build_router(),  # Snooze / Can't do it on reminders, /settings
+        ai_brief.build_router(),  # a suggested brief: use / edit a field / keep own text
         pitch.build_router(),  # /pitch and its form
         profile.build_router(),  # /profile and the summary card
         registration.build_router(),  # the form conversation (state-driven)

@@ -16,6 +16,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.ai.assist import AIAssist
 from bot.errors import DomainError, InvalidInput
 from bot.filters import PrivateChat, TextAnswer
 from bot.i18n import Html, Translator
@@ -119,7 +120,13 @@ async def _context(state: FSMContext) -> tuple[int, FormField, bool]:
 
 
 async def on_text(
-    message: Message, bot: Bot, state: FSMContext, services: Services, lang: str, t: T
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    services: Services,
+    ai: AIAssist,
+    lang: str,
+    t: T,
 ) -> None:
     assert message.from_user and message.text is not None
     request_id, field, editing = await _context(state)
@@ -152,6 +159,8 @@ async def on_text(
         t=t,
         state=state,
     )
+    if field.name == "story":  # after the reply: the story is committed by now
+        ai.propose_brief(bot, pitch.request, pitch.startup, lang)
 
 
 async def on_not_text(message: Message, state: FSMContext, t: T) -> None:

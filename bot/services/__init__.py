@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.services.ai_usage import AIUsageService
+from bot.services.briefs import BriefService
 from bot.services.broadcasts import BroadcastService
 from bot.services.groups import GroupService
 from bot.services.links import LinkService
@@ -32,6 +33,7 @@ class Services:
     registration: RegistrationService
     review: ReviewService
     pitches: PitchService
+    briefs: BriefService
     offers: OfferService
     requests: RequestListService
     reminders: ReminderService
@@ -46,6 +48,7 @@ class Services:
         reminders = ReminderService(
             repos, clock, tz=tz, policy=settings.reminder_policy, quiet=settings.quiet_hours
         )
+        pitches = PitchService(repos, clock, tz=tz, review=settings.review_pitches)
         return cls(
             users=UserService(repos, clock),
             organizers=OrganizerService(
@@ -53,7 +56,8 @@ class Services:
             ),
             registration=RegistrationService(repos, clock),
             review=ReviewService(repos, clock),
-            pitches=PitchService(repos, clock, tz=tz, review=settings.review_pitches),
+            pitches=pitches,
+            briefs=BriefService(repos, pitches),
             offers=OfferService(
                 repos,
                 clock,

@@ -133,6 +133,9 @@ class PitchService:
 
     async def _save(self, pitch: Pitch, field: FormField, values: dict[str, Any]) -> Pitch:
         request = pitch.request
+        if field.name == "story" and request.brief is not None:
+            # A brief made from the old story no longer fits: a new one is proposed.
+            values = {**values, "brief": None, "brief_source": None, "brief_prompt_version": None}
         if field.name in request.skipped and values.get(field.name) not in (None, [], ()):
             values = {**values, "skipped": [s for s in request.skipped if s != field.name]}
         await self.repos.requests.update_fields(request.id, values)

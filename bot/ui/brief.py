@@ -1,8 +1,9 @@
 """The brief an ambassador reads: built from the pitch's fields by a fixed template.
 
 Deterministic on purpose: the same request always reads the same way, in the
-reader's language, with every word the startup typed escaped. A later issue adds
-an AI-drafted brief on top of this one, never instead of it. The startup's contact
+reader's language, with every word the startup typed escaped. When the startup
+chose a suggested brief (issue #6), its structured part takes the story's place;
+everything else stays as the template has it. The startup's contact
 is shown only to ambassadors who accepted (``with_contact``).
 """
 
@@ -13,6 +14,8 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Html, escape
 from bot.provinces import region_label
 from bot.reference import label, labels
+from bot.services.briefs import chosen_brief
+from bot.ui.ai_brief import brief_block
 from bot.ui.cards import T
 from storage.dto import StartupDTO, StoryRequestDTO
 
@@ -29,10 +32,11 @@ def render_brief(
     """The brief as Telegram HTML (at most ~2,900 characters: within one message)."""
     company = escape(startup.company_name or "")
     need = label("needs", request.need, lang) if request.need else ""
+    chosen = chosen_brief(request)
     lines = [
         t("brief.title", company=company, need=need),
         "",
-        escape(request.story or ""),
+        brief_block(chosen, lang, t) if chosen else escape(request.story or ""),
         "",
         t("brief.audiences", audiences=labels("audiences", request.audiences, lang)),
         t("brief.platforms", platforms=labels("platforms", request.platforms, lang))

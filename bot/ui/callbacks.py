@@ -152,3 +152,20 @@ class AckCB(CallbackData, prefix="ack"):
     against the delivery row of that exact chat and message."""
 
     id: int
+
+
+class BriefCB(CallbackData, prefix="bf"):
+    """A suggested brief under /pitch: use / own / edit (list fields) / field / back.
+    ``id`` is the request; every press re-checks it is this person's draft."""
+
+    action: str
+    id: int
+    field: str = ""
+
+
+class DraftCB(CallbackData, prefix="dp"):
+    """Draft a post on an accepted assignment: new / again (another version) /
+    shorter. ``id`` is the assignment; re-checked: this ambassador's, accepted."""
+
+    action: str
+    id: int

@@ -48,3 +48,7 @@ class Broadcasts(StatesGroup):
     composing = State()  # waiting for the message; data: broadcast_id when changing it
     drafting = State()  # the card is shown; data: broadcast_id, album (media_group_id)
     scheduling = State()  # waiting for a typed time; data: broadcast_id
+
+
+class BriefEdit(StatesGroup):
+    typing = State()  # a new value for one field of a suggested brief; data: request_id, field

@@ -66,6 +66,9 @@ class StoryRequestRepo(StatusRepo):
             "deadline",
             "wanted",
             "skipped",
+            "brief",
+            "brief_source",
+            "brief_prompt_version",
         }
     )
 
