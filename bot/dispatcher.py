@@ -141,7 +141,10 @@ def create_dispatcher(
     dp.include_router(build_root_router())
     offer_expiry = OfferExpiryJob(sessionmaker, settings, translator, clock)
     reminders = ReminderJob(sessionmaker, settings, translator, clock)
-    digest = DigestJob(sessionmaker, settings, translator, clock)
+    ai = AIAssist(
+        AIClient(settings, sessionmaker, clock), sessionmaker, settings, translator, clock
+    )
+    digest = DigestJob(sessionmaker, settings, translator, clock, ai=ai)
     broadcasts = BroadcastSender(sessionmaker, settings, clock)
     progress = BroadcastProgress(sessionmaker, settings, translator, clock)
     at = settings.digest_at
@@ -173,9 +176,6 @@ def create_dispatcher(
     dp.startup.register(scheduler.start)
     dp.shutdown.register(scheduler.stop)
     link_checks = install_link_checks(dp, sessionmaker, settings, translator, clock)
-    ai = AIAssist(
-        AIClient(settings, sessionmaker, clock), sessionmaker, settings, translator, clock
-    )
     dp["ai"] = ai  # handlers receive it as ``ai``; closed at shutdown after the updates
     return DispatcherParts(
         dp,

@@ -18,7 +18,8 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from typing import TYPE_CHECKING
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -42,11 +43,14 @@ from bot.reminder_notifications import (
     send_organizer_digest,
 )
 from bot.services import Services
-from bot.services.reminders import DueMessage
+from bot.services.reminders import DueMessage, OrganizerDigest
 from bot.ui.links import submit_button
-from bot.ui.reminders import digest_text, reminder_kb, reminder_text
+from bot.ui.reminders import digest_numbers, digest_text, reminder_kb, reminder_text
 from storage.db import current_session
 from storage.repositories import Repositories
+
+if TYPE_CHECKING:  # bot.ai.assist imports this module (unit_of_work)
+    from bot.ai.assist import AIAssist
 
 log = logging.getLogger(__name__)
 
@@ -191,11 +195,15 @@ class DigestJob:
         settings: Settings,
         translator: Translator,
         clock: Clock,
+        *,
+        ai: AIAssist | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.settings = settings
         self.translator = translator
         self.clock = clock
+        #: Writes the organizers' generated summary (none without a key or on failure).
+        self.ai = ai
 
     async def run_once(self, bot: Bot) -> bool:
         async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
@@ -203,10 +211,23 @@ class DigestJob:
                 return False
             people = await services.reminders.digest_people()
             digest = await services.reminders.organizer_digest()
+            organizers = await services.organizers.all_ids()
+            languages = await services.users.languages(organizers, self.translator.default)
+        # The AI call between the units of work: no transaction is held while it runs.
+        narratives = await self._narratives(digest, languages.values())
         tz, now = self.settings.tz, self.clock()
         async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
             for user_id, stories in people:
                 lang, t = await recipient(services, self.translator, user_id)
                 await safe_send(bot, user_id, digest_text(stories, t, lang, tz, now))
-            await send_organizer_digest(bot, services, self.translator, digest)
+            await send_organizer_digest(bot, services, self.translator, digest, narratives)
         return True
+
+    async def _narratives(
+        self, digest: OrganizerDigest, languages: Iterable[str]
+    ) -> dict[str, str]:
+        if self.ai is None or not self.ai.enabled:
+            return {}
+        from bot.ai.insights import digest_narratives  # bot.ai imports this module
+
+        return await digest_narratives(self.ai, digest_numbers(digest), languages)

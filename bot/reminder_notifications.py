@@ -4,6 +4,8 @@ the startup hears when a story is released."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiogram import Bot
 
 from bot.i18n import Translator
@@ -56,13 +58,21 @@ async def notify_released(
 
 
 async def send_organizer_digest(
-    bot: Bot, services: Services, translator: Translator, digest: OrganizerDigest
+    bot: Bot,
+    services: Services,
+    translator: Translator,
+    digest: OrganizerDigest,
+    narratives: Mapping[str, str] | None = None,
 ) -> None:
+    """``narratives``: the generated summary per language (absent: the numbers only)."""
     ids = await services.organizers.all_ids()
     languages = await services.users.languages(ids, translator.default)
     now = services.reminders.clock()
     for org_id in ids:
         lang = languages[org_id]
         t = translator.bind(lang)
-        text = organizer_digest_text(digest, t, lang, services.reminders.tz, now)
+        narrative = (narratives or {}).get(lang)
+        text = organizer_digest_text(
+            digest, t, lang, services.reminders.tz, now, narrative=narrative
+        )
         await safe_send(bot, org_id, text)

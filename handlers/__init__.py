@@ -21,6 +21,7 @@ from handlers import (
     offers,
     pitch,
     pitch_review,
+    policy,
     profile,
     registration,
     reminders,
@@ -44,6 +45,7 @@ def build_root_router() -> Router:
         requests.build_router(),  # /requests /assignments /pause /resume, request cards
         links.build_router(),  # /submit and the link card; /links /export (organizers)
         ai_usage.build_router(),  # /ai_usage (organizers)
+        policy.build_router(),  # /policy: policy themes across pitches (organizers)
         offers.build_router(),  # Accept / Decline / Ask, the question relay
         reminders.build_router(),  # Snooze / Can't do it on reminders, /settings
         ai_brief.build_router(),  # a suggested brief: use / edit a field / keep own text

@@ -15,6 +15,8 @@ from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.ai.assist import AIAssist
+from bot.ai.insights import suggest_needs
 from bot.errors import InvalidInput
 from bot.filters import PrivateChat, TextAnswer
 from bot.i18n import Html, Translator, escape
@@ -32,6 +34,7 @@ from bot.services.forms import (
     get_field,
     next_field,
 )
+from bot.services.needs_match import match_needs
 from bot.services.registration import SaveResult
 from bot.ui.callbacks import ChannelCB, FormCB
 from bot.ui.cards import QUESTIONS, channel_line, display_value, error_message, profile_card
@@ -209,12 +212,16 @@ async def on_text_answer(
     state: FSMContext,
     services: Services,
     translator: Translator,
+    ai: AIAssist,
     lang: str,
     t: T,
 ) -> None:
     assert message.from_user and message.text is not None
     role, field, editing = await _form_context(state)
     uid = message.from_user.id
+    if field.taxonomy == "needs":
+        await needs_from_text(message, bot, state, services, ai, role, field, lang, t)
+        return
     if field.kind in (Kind.SINGLE, Kind.MULTI):
         profile = await services.registration.get(uid, role)
         await message.answer(
@@ -247,6 +254,85 @@ async def on_text_answer(
         editing=editing,
         changed=field.name,
     )
+
+
+async def needs_from_text(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    services: Services,
+    ai: AIAssist,
+    role: str,
+    field: FormField,
+    lang: str,
+    t: T,
+) -> None:
+    """Needs typed in the startup's own words: the matching items are pre-selected
+    (with AI in the background, else by keywords at once); the person confirms."""
+    assert message.from_user and message.text is not None
+    uid = message.from_user.id
+    if not ai.enabled:
+        found = match_needs(message.text)
+        await preselect_needs(bot, uid, None, services, state, role, field, lang, t, found=found)
+        return
+    wait = await message.answer(t("needs.matching"))
+
+    async def apply(later: Services, found: list[str], source: str) -> None:
+        await preselect_needs(
+            bot,
+            uid,
+            wait.message_id,
+            later,
+            state,
+            role,
+            field,
+            lang,
+            t,
+            found=found,
+            quiet=source != "ai",
+        )
+
+    suggest_needs(ai, message.text, lang, user_id=uid, apply=apply)
+
+
+async def preselect_needs(
+    bot: Bot,
+    user_id: int,
+    edit: int | None,
+    services: Services,
+    state: FSMContext,
+    role: str,
+    field: FormField,
+    lang: str,
+    t: T,
+    *,
+    found: list[str],
+    quiet: bool = False,
+) -> None:
+    """Select ``found`` through the service (as the toggle buttons do), then show the
+    keyboard: in a new message, or in the placeholder ``edit`` (private chat: the
+    chat id is the person's id)."""
+    data = await state.get_data()
+    if await state.get_state() != Form.answering.state or data.get("field") != field.name:
+        if edit is not None:  # answered meanwhile (buttons, /cancel): nothing changes
+            await bot.edit_message_text(t("needs.moved_on"), chat_id=user_id, message_id=edit)
+        return
+    registration = services.registration
+    profile = await registration.get(user_id, role)
+    for code in found:
+        if code not in getattr(profile, field.name):
+            profile = (await registration.toggle(user_id, role, field.name, code)).profile
+    lines = [t(QUESTIONS[field.name]), ""]
+    lines.append(t("needs.suggested" if found else "needs.no_match"))
+    if quiet:
+        lines.append(t("needs.ai_unavailable"))
+    markup = field_keyboard(profile, field, lang, t)
+    if edit is None:
+        await bot.send_message(user_id, "\n".join(lines), reply_markup=markup)
+    else:
+        await bot.edit_message_text(
+            "\n".join(lines), chat_id=user_id, message_id=edit, reply_markup=markup
+        )
 
 
 async def on_non_text_answer(message: Message, state: FSMContext, t: T) -> None:

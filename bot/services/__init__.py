@@ -15,6 +15,7 @@ from bot.services.links import LinkService
 from bot.services.offers import OfferService
 from bot.services.organizers import OrganizerService
 from bot.services.pitches import PitchService
+from bot.services.policy import PolicyService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
 from bot.services.request_lists import RequestListService
@@ -41,6 +42,7 @@ class Services:
     groups: GroupService
     broadcasts: BroadcastService
     ai_usage: AIUsageService
+    policy: PolicyService
 
     @classmethod
     def build(cls, repos: Repositories, settings: Settings, clock: Clock) -> Services:
@@ -72,4 +74,5 @@ class Services:
             groups=GroupService(repos, clock),
             broadcasts=BroadcastService(repos, clock),
             ai_usage=AIUsageService(repos, clock, tz=tz),
+            policy=PolicyService(repos, clock),
         )

@@ -36,6 +36,7 @@ ORGANIZER = (
     ("groups", "cmd.groups"),
     ("broadcast", "cmd.broadcast"),
     ("broadcasts", "cmd.broadcasts"),
+    ("policy", "cmd.policy"),
 )
 
 

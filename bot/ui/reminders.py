@@ -124,11 +124,30 @@ def settings_kb(current: str, t: T) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+def digest_numbers(digest: OrganizerDigest) -> dict[str, int]:
+    """The counts the digest shows (what the narrative is written from)."""
+    return {
+        "new_links": len(digest.new_links),
+        "due_within_48h": len(digest.due_soon),
+        "overdue": len(digest.overdue),
+    }
+
+
 def organizer_digest_text(
-    digest: OrganizerDigest, t: T, lang: str, tz: ZoneInfo, now: datetime, *, shown: int = 10
+    digest: OrganizerDigest,
+    t: T,
+    lang: str,
+    tz: ZoneInfo,
+    now: datetime,
+    *,
+    shown: int = 10,
+    narrative: str | None = None,
 ) -> str:
-    """Organizers' morning digest: stories due within 48 hours and overdue ones."""
+    """Organizers' morning digest: stories due within 48 hours and overdue ones; with
+    ``narrative`` (the model's summary of the numbers), that paragraph first, marked."""
     lines = [t("digest.organizer.title", date=now.astimezone(tz).strftime("%d/%m/%Y"))]
+    if narrative:
+        lines += [t("digest.organizer.narrative", text=narrative), ""]
     lines.append(t("digest.organizer.new_links", count=len(digest.new_links)))
     for link, name in digest.new_links[:shown]:
         platform = platform_label(link.platform, lang, t)

@@ -151,6 +151,17 @@ class StoryRequestRepo(StatusRepo):
         )
         return [_request_dto(r) for r in rows]
 
+    async def with_need(
+        self, need: str, *, since: datetime | None = None, limit: int = 100
+    ) -> list[StoryRequestDTO]:
+        """Submitted pitches (any status but draft) with this need, oldest first: the
+        newest ``limit`` of them, submitted (or created) at ``since`` or later."""
+        statement = select(_R).where(_R.c.need == need, _R.c.status != "draft")
+        if since is not None:
+            statement = statement.where(func.coalesce(_R.c.submitted_at, _R.c.created_at) >= since)
+        rows = await self.session.execute(statement.order_by(_R.c.id.desc()).limit(limit))
+        return [_request_dto(r) for r in reversed(rows.all())]
+
 
 class AssignmentRepo(StatusRepo):
     table = _A

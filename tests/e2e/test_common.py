@@ -96,11 +96,11 @@ async def test_command_menus(emulator: Emulator) -> None:
     organizer_menu = emulator.commands(scope={"type": "chat", "chat_id": ORGANIZER_ID})
     assert "pending" in [c["command"] for c in organizer_menu]
     assert [c["command"] for c in organizer_menu][-5:] == [
-        "links",
         "export",
         "groups",
         "broadcast",
         "broadcasts",
+        "policy",
     ]
     assert "pending" not in [c["command"] for c in default_vi]
 
