@@ -13,6 +13,7 @@ from handlers import (
     ai_usage,
     broadcasts,
     common,
+    drafts,
     errors,
     fallback,
     group_registry,
@@ -46,6 +47,7 @@ def build_root_router() -> Router:
         links.build_router(),  # /submit and the link card; /links /export (organizers)
         ai_usage.build_router(),  # /ai_usage (organizers)
         policy.build_router(),  # /policy: policy themes across pitches (organizers)
+        drafts.build_router(),  # Draft a post / Another version / Shorter (ambassadors)
         offers.build_router(),  # Accept / Decline / Ask, the question relay
         reminders.build_router(),  # Snooze / Can't do it on reminders, /settings
         ai_brief.build_router(),  # a suggested brief: use / edit a field / keep own text

@@ -265,7 +265,7 @@ async def _send_assignments(
         if a.status == "offered":
             kb = offer_kb(a.id, t)
         else:
-            kb = story_kb(a.id, t)
+            kb = story_kb(a.id, t, draft=a.status in ("accepted", "overdue"))
             kb.inline_keyboard.append([submit_button(a.id, t)])
             status = t(ASSIGNMENT_STATUS_KEYS[a.status])
             text = t("assignments.story_header", status=status) + "\n\n" + text

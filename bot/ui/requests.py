@@ -33,6 +33,7 @@ from bot.ui.callbacks import (
 )
 from bot.ui.cards import T, channel_line, format_number
 from bot.ui.keyboards import choice_kb, province_kb, taxonomy_items
+from bot.ui.post_drafts import draft_button
 from bot.ui.reasons import render_reasons
 from storage.dto import AmbassadorDTO, AssignmentDTO, StoryRequestDTO
 
@@ -271,10 +272,13 @@ def offer_kb(assignment_id: int, t: T) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def story_kb(assignment_id: int, t: T) -> InlineKeyboardMarkup:
-    """Under an accepted story: ask the startup a question."""
+def story_kb(assignment_id: int, t: T, *, draft: bool = True) -> InlineKeyboardMarkup:
+    """Under an accepted story: ask the startup a question; draft a post (while the
+    story is accepted or overdue)."""
     kb = InlineKeyboardBuilder()
     kb.button(text=t("offer.btn.ask"), callback_data=OfferCB(action="ask", id=assignment_id))
+    if draft:
+        kb.row(draft_button(assignment_id, t))
     return kb.as_markup()
 
 

@@ -13,7 +13,7 @@ from bot.i18n import Html, Translator, default_translator, load_catalog, placeho
 ROOT = Path(__file__).resolve().parents[2]
 KEY_RE = re.compile(
     r"^(ai|ask|assignment|brief|btn|card|cancel|cmd|consent|decision|error|field|fallback|group|help|language|org"
-    r"|match|profile|reg|review|role|start|status|value|pitch|request|offer|question|assignments"
+    r"|match|profile|reg|review|role|start|status|value|pitch|request|offer|question|assignments|draft"
     r"|availability|ambassador|reminder|link|links|settings|digest|broadcast|policy|needs)\.[a-z0-9_.]+$"
 )
 
