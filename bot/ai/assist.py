@@ -87,9 +87,7 @@ class AIAssist:
         await self.tasks.close(grace)
         await self.client.close()
 
-    async def _generate(
-        self, prompt: str, variables: dict[str, Any], output: Any, **kw: Any
-    ) -> Any:
+    async def generate(self, prompt: str, variables: dict[str, Any], output: Any, **kw: Any) -> Any:
         async with self._slots:
             return await self.client.generate(prompt, variables, output, **kw)
 
@@ -109,7 +107,7 @@ class AIAssist:
     ) -> None:
         t = self.translator.bind(lang)
         try:
-            result = await self._generate(
+            result = await self.generate(
                 "brief", variables, Brief, feature="brief", user_id=user_id
             )
             if not result.ok:

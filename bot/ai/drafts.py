@@ -75,7 +75,7 @@ def accept(ctx: DraftContext, action: str, value: object) -> DraftText | None:
 async def _write(ai: AIAssist, bot: Bot, ctx: DraftContext, action: str, message_id: int) -> None:
     t = ai.translator.bind(ctx.ui_lang)
     try:
-        result = await ai._generate(
+        result = await ai.generate(
             "post_draft", ctx.variables(action), PostDraft, feature=FEATURE, user_id=ctx.user_id
         )
         draft = accept(ctx, action, result.value) if result.ok else None

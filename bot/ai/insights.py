@@ -3,7 +3,7 @@ needs from a startup's own words, the digest's narrative.
 
 Same rules as ``bot/ai/assist.py`` (whose ``AIAssist`` these functions take): the
 handler has already answered and read what the prompt needs; the call runs in the
-background (``ai.tasks``, semaphore-limited by ``ai._generate``) with no database
+background (``ai.tasks``, semaphore-limited by ``ai.generate``) with no database
 session held; afterwards a short unit of work, if any, and the message. Whatever
 goes wrong with the model, the person gets the deterministic result (grouping by
 sector, keyword match) with a quiet note, never an error. The digest job awaits its
@@ -95,7 +95,7 @@ async def _group_policy(
 ) -> None:
     t = ai.translator.bind(lang)
     try:
-        result = await ai._generate(
+        result = await ai.generate(
             "policy_themes",
             policy_variables(pitches, lang),
             PolicyThemes,
@@ -151,7 +151,7 @@ async def _suggest_needs(
     ai: AIAssist, text: str, lang: str, user_id: int, apply: ApplyNeeds
 ) -> None:
     try:
-        result = await ai._generate(
+        result = await ai.generate(
             "needs", needs_variables(text, lang), NeedsSuggestion, feature="needs", user_id=user_id
         )
         if result.ok and isinstance(result.value, NeedsSuggestion):
@@ -180,7 +180,7 @@ async def digest_narratives(
 
     async def one(lang: str) -> tuple[str, str | None]:
         try:
-            result = await ai._generate(
+            result = await ai.generate(
                 "digest_narrative",
                 {"language": lang, "numbers": dict(numbers)},
                 None,
