@@ -58,7 +58,12 @@ from aiogram import Bot  # noqa: E402
 from sqlalchemy import Table, insert, text  # noqa: E402
 
 from bot.app import settle_heap  # noqa: E402
-from bot.broadcast_sender import BATCH, CONCURRENCY, BroadcastSender  # noqa: E402
+from bot.broadcast_sender import (  # noqa: E402
+    BATCH,
+    CONCURRENCY,
+    PAID_CONCURRENCY,
+    BroadcastSender,
+)
 from bot.clock import system_clock  # noqa: E402
 from bot.config import Settings, load_settings  # noqa: E402
 from bot.dispatcher import create_bot  # noqa: E402
@@ -275,10 +280,10 @@ async def run_ours(
     limits: RateLimits,
     settings: Settings,
     phase: str,
-    concurrency: int,
+    concurrency: int | None,
     batch: int,
 ) -> Result:
-    engine = create_engine(url, pool_size=concurrency + 4)
+    engine = create_engine(url, pool_size=(concurrency or PAID_CONCURRENCY) + 4)
     sessionmaker = create_sessionmaker(engine)
     async with unit_of_work(sessionmaker, settings, system_clock) as services:
         created = await services.broadcasts.create(
@@ -349,7 +354,7 @@ async def run_theirs(
         await bot.session.close()
 
 
-def print_results(results: list[Result], db: str, concurrency: int) -> None:
+def print_results(results: list[Result], db: str, concurrency: int | None) -> None:
     print()
     print(f"database: {db}; recipients: {results[0].n:,} per phase")
     header = (
@@ -379,6 +384,7 @@ def print_results(results: list[Result], db: str, concurrency: int) -> None:
         print(f"ours / aiogram-broadcaster msg/s: {ours.rate / theirs.rate:.3f}")
     paid = by.get("paid")
     if paid:
+        concurrency = concurrency or PAID_CONCURRENCY
         slot = paid.elapsed * concurrency / paid.n * 1000
         print(
             f"paid ceiling reached: {paid.rate:.0f} msg/s; {concurrency} sends in flight "
@@ -392,7 +398,10 @@ async def main() -> None:
     parser.add_argument("--quick", action="store_true", help="600 recipients: a sanity run")
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument(
-        "--rate", type=float, default=29.5, help="BROADCAST_RATE for phase 1 (default 29.5)"
+        "--rate",
+        type=float,
+        default=Settings.model_fields["broadcast_rate"].default,
+        help="BROADCAST_RATE for phase 1 (default: the bot's default)",
     )
     parser.add_argument("--paid-rate", type=float, default=1000, help="BROADCAST_PAID_RATE")
     parser.add_argument(
@@ -402,7 +411,10 @@ async def main() -> None:
         help="aiogram-broadcaster's SimpleInterval in seconds (0: none, the library default)",
     )
     parser.add_argument(
-        "--concurrency", type=int, default=CONCURRENCY, help="sender's sends in flight"
+        "--concurrency",
+        type=int,
+        default=None,
+        help=f"sends in flight (default: the sender's, {CONCURRENCY}; paid {PAID_CONCURRENCY})",
     )
     parser.add_argument("--batch", type=int, default=BATCH, help="sender's rows per claim")
     parser.add_argument(
@@ -418,7 +430,7 @@ async def main() -> None:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
         await reset(url)
         await seed(url, who)
-        tuning = f", {args.concurrency} in flight, batch {args.batch}"
+        tuning = f", {args.concurrency or 'default'} in flight, batch {args.batch}"
         base: dict[str, Any] = {"bot_token": TOKEN, "database_url": url, "link_check": False}
         for phase in phases:
             async with Emulator(token=TOKEN, rate_limits=limits) as emu:
