@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.ai.prompts import Prompt, load_prompt
 from bot.clock import Clock
 from bot.config import Settings
+from bot.text import cut_text
 from storage.repositories.ai import AIRepo
 
 log = logging.getLogger(__name__)
@@ -64,17 +65,6 @@ def strip_fences(content: str) -> str:
     content = content.strip()
     match = _FENCE_RE.match(content)
     return match.group(1).strip() if match else content
-
-
-def cut_text(text: str, limit: int) -> str:
-    """``text`` within ``limit`` characters, cut at a word boundary with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    space = head.rfind(" ")
-    if space >= limit // 2:
-        head = head[:space]
-    return head.rstrip() + "…"
 
 
 @dataclass

@@ -26,6 +26,7 @@ from bot.provinces import region_label
 from bot.reference import label, labels
 from bot.services.assignment_states import HOLDS_A_SLOT, Status
 from bot.services.briefs import chosen_brief
+from bot.text import cut_text
 from storage.dto import (
     AmbassadorDTO,
     PostDraftDTO,
@@ -287,16 +288,6 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_RE.split(text.strip()) if s.strip()]
 
 
-def _cut(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    space = head.rfind(" ")
-    if space >= limit // 2:
-        head = head[:space]
-    return head.rstrip(" ,;:") + "…"
-
-
 def brief_data(request: StoryRequestDTO, startup: StartupDTO, lang: str) -> dict[str, Any]:
     """The chosen brief, or one made of the pitch (story, need, audiences) without it."""
     brief = chosen_brief(request)
@@ -306,9 +297,9 @@ def brief_data(request: StoryRequestDTO, startup: StartupDTO, lang: str) -> dict
     story = sentences(request.story or "")
     tags = [normalize_hashtag(company), *_DEFAULT_TAGS[lang]]
     return {
-        "title": _cut(company + (f": {story[0]}" if story else ""), 120),
-        "angle": _cut(story[0], 300) if story else "",
-        "key_messages": [_cut(s, 200) for s in story[:3]],
+        "title": cut_text(company + (f": {story[0]}" if story else ""), 120),
+        "angle": cut_text(story[0], 300) if story else "",
+        "key_messages": [cut_text(s, 200) for s in story[:3]],
         "target_audience": labels("audiences", request.audiences, lang)
         if request.audiences
         else "",
@@ -434,7 +425,7 @@ class PostDraftService:
             language=ctx.lang,
             angle=draft.angle,
             hook=draft.hook,
-            text=_cut(draft.text.strip(), TEXT_MAX),
+            text=cut_text(draft.text.strip(), TEXT_MAX),
             source=source,
             prompt_version=prompt_version,
         )
@@ -506,11 +497,11 @@ def shorten(text: str) -> str:
         kept = candidate
     kept = re.sub(r"\n{3,}", "\n\n", kept).strip()
     if len(kept) > target * 1.3:
-        kept = _cut(kept, max(2, target))
+        kept = cut_text(kept, max(2, target))
     if tag:
         kept = f"{kept}\n\n{tag}"
     if len(kept) >= len(text):
-        kept = _cut(text, max(2, target))
+        kept = cut_text(text, max(2, target))
     return kept if len(kept) < len(text) else text
 
 
@@ -535,7 +526,7 @@ def compose(ctx: DraftContext, code: str) -> DraftText:
         _Parts(lang, w, company, audience, hook, summary, points, cta, tags, platform_label)
     )
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    return DraftText(angle_label(code, lang), _cut(hook, 300), _cut(text, TEXT_MAX))
+    return DraftText(angle_label(code, lang), cut_text(hook, 300), cut_text(text, TEXT_MAX))
 
 
 @dataclass(frozen=True)
@@ -584,13 +575,13 @@ def _instagram(p: _Parts) -> str:
 
 
 def _threads(p: _Parts) -> str:
-    body = _cut(p.summary, 200)
-    return _cut("\n\n".join([p.hook, body, p.cta]), 480 - 40) + "\n\n" + p.hashtags(2)
+    body = cut_text(p.summary, 200)
+    return cut_text("\n\n".join([p.hook, body, p.cta]), 480 - 40) + "\n\n" + p.hashtags(2)
 
 
 def _x(p: _Parts) -> str:
     tags = p.hashtags(2)
-    return _cut(f"{p.hook} {p.cta}", 280 - len(tags) - 2) + "\n\n" + tags
+    return cut_text(f"{p.hook} {p.cta}", 280 - len(tags) - 2) + "\n\n" + tags
 
 
 def _linkedin(p: _Parts) -> str:
@@ -616,8 +607,8 @@ def _script(p: _Parts, *, youtube: bool) -> str:
             lines.append(f"{w['visual']}: {w['visual_text'].format(company=p.company)}")
     lines += ["", f"{w['cta_label']}: {p.cta}", ""]
     if youtube:
-        lines.append(f"{w['yt_title']}: {_cut(p.hook, 100)}")
-    lines.append(f"{w['caption']}: {_cut(p.summary, 150)} {p.hashtags(5)}")
+        lines.append(f"{w['yt_title']}: {cut_text(p.hook, 100)}")
+    lines.append(f"{w['caption']}: {cut_text(p.summary, 150)} {p.hashtags(5)}")
     return "\n".join(lines)
 
 
@@ -633,7 +624,7 @@ def _press(p: _Parts) -> str:
     ]
     return "\n".join(
         [
-            f"{w['headline']}: {_cut(p.hook, 150)}",
+            f"{w['headline']}: {cut_text(p.hook, 150)}",
             "",
             f"{w['lead']}: {lead}",
             "",
@@ -654,7 +645,7 @@ def _blog(p: _Parts) -> str:
     sections = [w["out_problem"], *p.points, w["out_audience"].format(audience=p.audience)]
     return "\n".join(
         [
-            f"{w['title']}: {_cut(p.hook, 120)}",
+            f"{w['title']}: {cut_text(p.hook, 120)}",
             "",
             f"{w['intro']}: {p.summary}",
             "",
