@@ -18,6 +18,7 @@ class UserDTO:
     consented_at: datetime
     reminder_mode: str = "normal"
     blocked_at: datetime | None = None
+    deleted_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class AmbassadorDTO:
     decided_by: int | None = None
     reject_reason: str | None = None
     paused: bool = False
+    leaderboard: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,7 @@ class StoryRequestDTO:
     brief: dict[str, Any] | None = None
     brief_source: str | None = None
     brief_prompt_version: str | None = None
+    campaign_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,3 +336,24 @@ class PostDraftDTO:
     #: From the assignment (filled by ``drafts_for_request``).
     request_id: int | None = None
     ambassador_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignDTO:
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+    active: bool = False
+    created_by: int | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeDTO:
+    id: int
+    request_id: int
+    asked_at: datetime | None = None
+    answered_at: datetime | None = None
+    kinds: tuple[str, ...] = ()
+    note: str | None = None

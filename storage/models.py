@@ -8,13 +8,14 @@ DTOs (``storage.dto``) so nothing outside ``storage/`` touches an ORM object.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -91,6 +93,9 @@ class User(TimestampMixin, Base):
     reminder_mode: Mapped[str] = mapped_column(String(8), default="normal", server_default="normal")
     #: Set when Telegram answered 403 (blocked the bot): no more reminders until /start.
     blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: /deleteme (issue #7): personal fields erased; the row stays, anonymized, so
+    #: published links and counts keep their place in reports.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         CheckConstraint("role IN ('startup', 'ambassador')", name="role"),
@@ -174,6 +179,8 @@ class Ambassador(TimestampMixin, Base):
     reject_reason: Mapped[str | None] = mapped_column(Text)
     #: /pause: not offered new stories until /resume (accepted ones stay).
     paused: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: /mystats: shown by rank among peers only if they opted in (issue #7).
+    leaderboard: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     channels: Mapped[list[Channel]] = relationship(
         back_populates="ambassador",
@@ -271,6 +278,10 @@ class StoryRequest(TimestampMixin, Base):
     brief: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     brief_source: Mapped[str | None] = mapped_column(String(8))
     brief_prompt_version: Mapped[str | None] = mapped_column(String(16))
+    #: The campaign the pitch belongs to (the active one when it was created; issue #7).
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), index=True
+    )
 
     __table_args__ = (
         CheckConstraint(REQUEST_STATUS_CHECK, name="status"),
@@ -593,3 +604,58 @@ class PostDraft(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (CheckConstraint("source IN ('ai', 'template')", name="source"),)
+
+
+class Campaign(Base):
+    """A named period of work ("Techfest Vietnam 2025"); at most one is active, and new
+    pitches belong to it (issue #7)."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    #: Local dates in TIMEZONE, inclusive.
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates"),
+        # At most one active campaign (a partial unique index on both dialects).
+        Index(
+            "uq_campaigns_one_active",
+            "active",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
+
+
+class RequestOutcome(Base):
+    """What came of a request, asked 30 days after its links are in (issue #7):
+    several kinds may be ticked, with an optional note."""
+
+    __tablename__ = "request_outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("story_requests.id", ondelete="CASCADE"), unique=True
+    )
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Codes: investor, partner, customers, policy, media, nothing.
+    kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ReportSubscription(Base):
+    """An organizer who gets the weekly report (Monday 08:00 local time)."""
+
+    __tablename__ = "report_subscriptions"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16), default="weekly", server_default="weekly")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
