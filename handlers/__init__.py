@@ -12,6 +12,7 @@ from handlers import (
     ai_brief,
     ai_usage,
     broadcasts,
+    campaigns,
     common,
     drafts,
     errors,
@@ -47,6 +48,7 @@ def build_root_router() -> Router:
         links.build_router(),  # /submit and the link card; /links /export (organizers)
         ai_usage.build_router(),  # /ai_usage (organizers)
         policy.build_router(),  # /policy: policy themes across pitches (organizers)
+        campaigns.build_router(),  # /campaigns, Move to campaign (organizers)
         drafts.build_router(),  # Draft a post / Another version / Shorter (ambassadors)
         offers.build_router(),  # Accept / Decline / Ask, the question relay
         reminders.build_router(),  # Snooze / Can't do it on reminders, /settings

@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.services.ai_usage import AIUsageService
 from bot.services.briefs import BriefService
 from bot.services.broadcasts import BroadcastService
+from bot.services.campaigns import CampaignService
 from bot.services.groups import GroupService
 from bot.services.links import LinkService
 from bot.services.offers import OfferService
@@ -43,6 +44,7 @@ class Services:
     broadcasts: BroadcastService
     ai_usage: AIUsageService
     policy: PolicyService
+    campaigns: CampaignService
 
     @classmethod
     def build(cls, repos: Repositories, settings: Settings, clock: Clock) -> Services:
@@ -75,4 +77,5 @@ class Services:
             broadcasts=BroadcastService(repos, clock),
             ai_usage=AIUsageService(repos, clock, tz=tz),
             policy=PolicyService(repos, clock),
+            campaigns=CampaignService(repos, clock),
         )

@@ -110,7 +110,10 @@ class PitchService:
         draft = await self.repos.requests.latest_draft(startup.id)
         if draft is None:
             regions = [startup.province, NATIONWIDE] if startup.province else [NATIONWIDE]
-            draft = await self.repos.requests.create_draft(startup.id, regions=regions)
+            campaign = await self.repos.campaigns.active()
+            draft = await self.repos.requests.create_draft(
+                startup.id, regions=regions, campaign_id=campaign.id if campaign else None
+            )
         return Pitch(startup, draft)
 
     async def get(self, user_id: int, request_id: int) -> Pitch:

@@ -169,3 +169,13 @@ class DraftCB(CallbackData, prefix="dp"):
 
     action: str
     id: int
+
+
+class CampaignCB(CallbackData, prefix="cmp"):
+    """Campaigns (organizers): list / new / activate / deactivate (``id`` the campaign),
+    move (list campaigns for request ``req``) / to (move ``req`` to campaign ``id``, 0:
+    none). Every press is re-checked: organizers only, the campaign and request exist."""
+
+    action: str
+    id: int = 0
+    req: int = 0

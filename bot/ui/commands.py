@@ -37,6 +37,7 @@ ORGANIZER = (
     ("broadcast", "cmd.broadcast"),
     ("broadcasts", "cmd.broadcasts"),
     ("policy", "cmd.policy"),
+    ("campaigns", "cmd.campaigns"),
 )
 
 

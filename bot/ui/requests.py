@@ -24,6 +24,7 @@ from bot.services.pitches import PITCH_FORM, WANTED_MAX, WANTED_MIN, Pitch, need
 from bot.ui.brief import render_brief
 from bot.ui.callbacks import (
     AssignmentsCB,
+    CampaignCB,
     OfferCB,
     PitchCardCB,
     PitchCB,
@@ -418,6 +419,13 @@ def organizer_request_kb(
             InlineKeyboardButton(
                 text=t("request.btn.cancel"),
                 callback_data=RequestCB(action="cancel", id=request.id).pack(),
+            )
+        )
+    if request.status != "draft":
+        kb.row(
+            InlineKeyboardButton(
+                text=t("campaign.btn.move"),
+                callback_data=CampaignCB(action="move", req=request.id).pack(),
             )
         )
     return kb.as_markup()

@@ -52,3 +52,8 @@ class Broadcasts(StatesGroup):
 
 class BriefEdit(StatesGroup):
     typing = State()  # a new value for one field of a suggested brief; data: request_id, field
+
+
+class Campaigns(StatesGroup):
+    name = State()  # an organizer types a new campaign's name
+    dates = State()  # then its dates; data: name

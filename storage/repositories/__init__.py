@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.ai import AIRepo
 from storage.repositories.broadcasts import BroadcastRepo
+from storage.repositories.campaigns import CampaignRepo
 from storage.repositories.candidates import CandidateRepo
 from storage.repositories.groups import GroupRepo
 from storage.repositories.jobs import JobRunRepo
@@ -39,6 +40,7 @@ class Repositories:
     groups: GroupRepo
     broadcasts: BroadcastRepo
     ai: AIRepo
+    campaigns: CampaignRepo
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Repositories:
@@ -57,6 +59,7 @@ class Repositories:
             groups=GroupRepo(session),
             broadcasts=BroadcastRepo(session),
             ai=AIRepo(session),
+            campaigns=CampaignRepo(session),
         )
 
 
@@ -65,6 +68,7 @@ __all__ = [
     "AmbassadorRepo",
     "AssignmentRepo",
     "BroadcastRepo",
+    "CampaignRepo",
     "CandidateRepo",
     "GroupRepo",
     "LinkRepo",

@@ -72,9 +72,14 @@ class StoryRequestRepo(StatusRepo):
         }
     )
 
-    async def create_draft(self, startup_id: int, **values: Any) -> StoryRequestDTO:
+    async def create_draft(
+        self, startup_id: int, *, campaign_id: int | None = None, **values: Any
+    ) -> StoryRequestDTO:
+        """A new draft; ``campaign_id`` is the campaign it belongs to (the active one)."""
         clean = editable_values(values, self.editable)
-        statement = insert(_R).values(startup_id=startup_id, status="draft", **clean)
+        statement = insert(_R).values(
+            startup_id=startup_id, status="draft", campaign_id=campaign_id, **clean
+        )
         row = (await self.session.execute(statement.returning(*_R.c))).one()
         return _request_dto(row)
 

@@ -95,12 +95,13 @@ async def test_command_menus(emulator: Emulator) -> None:
     assert default_en[0]["description"] == t("en", "cmd.start")
     organizer_menu = emulator.commands(scope={"type": "chat", "chat_id": ORGANIZER_ID})
     assert "pending" in [c["command"] for c in organizer_menu]
-    assert [c["command"] for c in organizer_menu][-5:] == [
+    assert [c["command"] for c in organizer_menu][-6:] == [
         "export",
         "groups",
         "broadcast",
         "broadcasts",
         "policy",
+        "campaigns",
     ]
     assert "pending" not in [c["command"] for c in default_vi]
 
