@@ -24,6 +24,7 @@ from handlers import (
     pitch,
     pitch_review,
     policy,
+    privacy,
     profile,
     registration,
     reminders,
@@ -40,6 +41,7 @@ def build_root_router() -> Router:
         group_registry.build_router(),  # the bot's groups: joins, titles, /tag, /groups
         groups.build_router(),  # groups: only /command@bot, nothing else
         common.build_router(),  # /cancel /help /language work in any state
+        privacy.build_router(),  # /mydata /deleteme (and its confirmation) in any state
         start.build_router(),  # /start, language, consent, role
         review.build_router(),  # organizers' decisions; refusals for everyone else
         pitch_review.build_router(),  # organizers decide on pitches (+ refusals)

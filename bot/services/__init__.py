@@ -17,6 +17,7 @@ from bot.services.offers import OfferService
 from bot.services.organizers import OrganizerService
 from bot.services.pitches import PitchService
 from bot.services.policy import PolicyService
+from bot.services.privacy import PrivacyService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
 from bot.services.request_lists import RequestListService
@@ -44,6 +45,7 @@ class Services:
     broadcasts: BroadcastService
     ai_usage: AIUsageService
     policy: PolicyService
+    privacy: PrivacyService
     campaigns: CampaignService
 
     @classmethod
@@ -53,6 +55,14 @@ class Services:
             repos, clock, tz=tz, policy=settings.reminder_policy, quiet=settings.quiet_hours
         )
         pitches = PitchService(repos, clock, tz=tz, review=settings.review_pitches)
+        offers = OfferService(
+            repos,
+            clock,
+            tz=tz,
+            offer_ttl=timedelta(hours=settings.offer_ttl_hours),
+            weights=settings.match_weights,
+            reminders=reminders,
+        )
         return cls(
             users=UserService(repos, clock),
             organizers=OrganizerService(
@@ -62,14 +72,7 @@ class Services:
             review=ReviewService(repos, clock),
             pitches=pitches,
             briefs=BriefService(repos, pitches),
-            offers=OfferService(
-                repos,
-                clock,
-                tz=tz,
-                offer_ttl=timedelta(hours=settings.offer_ttl_hours),
-                weights=settings.match_weights,
-                reminders=reminders,
-            ),
+            offers=offers,
             requests=RequestListService(repos, clock),
             reminders=reminders,
             links=LinkService(repos, clock, tz=tz),
@@ -77,5 +80,8 @@ class Services:
             broadcasts=BroadcastService(repos, clock),
             ai_usage=AIUsageService(repos, clock, tz=tz),
             policy=PolicyService(repos, clock),
+            privacy=PrivacyService(
+                repos, clock, tz=tz, offers=offers, default_language=settings.default_language
+            ),
             campaigns=CampaignService(repos, clock),
         )

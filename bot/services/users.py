@@ -6,8 +6,14 @@ from bot.clock import Clock
 from storage.dto import UserDTO
 from storage.repositories import Repositories
 
-#: Bump when the personal-data notice text changes; stored with each consent.
-CONSENT_VERSION = "2025-11.1"
+#: The message keys of the personal-data notice a person agrees to (both languages).
+CONSENT_KEYS = ("consent.notice",)
+#: Names the exact notice text, stored with each consent and shown by /mydata. Bump it
+#: whenever a text under ``CONSENT_KEYS`` changes in any language:
+#: tests/unit/test_consent_version.py pins a hash of the texts per version and fails
+#: otherwise. 2025-11.1: the first notice; 2026-03.1: names /mydata, /profile and
+#: /deleteme, and that published links stay under an anonymous name.
+CONSENT_VERSION = "2026-03.1"
 
 
 class UserService:

@@ -18,6 +18,15 @@ class RoleCB(CallbackData, prefix="role"):
     role: str
 
 
+class PrivacyCB(CallbackData, prefix="pv"):
+    """/deleteme's Confirm / Cancel: ``uid`` who asked, ``at`` when (Unix seconds).
+    Re-checked: only that person, and only for a while (``handlers/privacy.py``)."""
+
+    action: str
+    uid: int
+    at: int
+
+
 class FormCB(CallbackData, prefix="f"):
     """A registration answer button: pick / toggle / done / skip for ``field``."""
 

@@ -23,6 +23,8 @@ EVERYONE = (
     ("pause", "cmd.pause"),
     ("resume", "cmd.resume"),
     ("settings", "cmd.settings"),
+    ("mydata", "cmd.mydata"),
+    ("deleteme", "cmd.deleteme"),
     ("language", "cmd.language"),
     ("help", "cmd.help"),
     ("cancel", "cmd.cancel"),

@@ -15,6 +15,7 @@ from storage.repositories.groups import GroupRepo
 from storage.repositories.jobs import JobRunRepo
 from storage.repositories.links import LinkRepo
 from storage.repositories.organizers import OrganizerRepo
+from storage.repositories.privacy import PrivacyRepo
 from storage.repositories.profiles import AmbassadorRepo, StartupRepo
 from storage.repositories.reminders import ReminderRepo
 from storage.repositories.requests import AssignmentRepo, StoryRequestRepo
@@ -40,6 +41,7 @@ class Repositories:
     groups: GroupRepo
     broadcasts: BroadcastRepo
     ai: AIRepo
+    privacy: PrivacyRepo
     campaigns: CampaignRepo
 
     @classmethod
@@ -59,6 +61,7 @@ class Repositories:
             groups=GroupRepo(session),
             broadcasts=BroadcastRepo(session),
             ai=AIRepo(session),
+            privacy=PrivacyRepo(session),
             campaigns=CampaignRepo(session),
         )
 
@@ -73,6 +76,7 @@ __all__ = [
     "GroupRepo",
     "LinkRepo",
     "OrganizerRepo",
+    "PrivacyRepo",
     "Repositories",
     "ReviewRepo",
     "StartupRepo",

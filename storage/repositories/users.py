@@ -30,6 +30,7 @@ def _dto(row: Any) -> UserDTO:
         consented_at=row.consented_at,
         reminder_mode=row.reminder_mode or "normal",
         blocked_at=row.blocked_at,
+        deleted_at=row.deleted_at,
     )
 
 

@@ -88,6 +88,8 @@ async def test_command_menus(emulator: Emulator) -> None:
         "pause",
         "resume",
         "settings",
+        "mydata",
+        "deleteme",
         "language",
         "help",
         "cancel",
