@@ -1,14 +1,38 @@
-"""Command line: ``in2spire run`` and ``in2spire migrate`` (typer)."""
+"""Command line (typer): ``in2spire run``, ``migrate``, and the server admin's
+commands: ``admin organizers add|remove|list``, ``stats`` and ``seed-demo``.
+
+Each admin command opens the database from ``DATABASE_URL``, does its work in one
+transaction through the services or repositories, prints a short answer (tables via
+rich) and exits non-zero on an error: 1 for a refusal (unknown id, a non-empty
+database), 2 for bad input or configuration.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 from bot.config import Settings, SettingsError, load_settings
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from bot.services import Services
+
+T = TypeVar("T")
+
 app = typer.Typer(help="in2spire-bot: Vietnam's innovation ambassador network in Telegram.")
+admin_app = typer.Typer(help="Administration for the person who runs the server.")
+organizers_app = typer.Typer(help="Organizers stored in the database (and ORGANIZER_IDS).")
+admin_app.add_typer(organizers_app, name="organizers")
+app.add_typer(admin_app, name="admin")
+
+console = Console(highlight=False)
 
 
 def _settings(*, require_token: bool) -> Settings:
@@ -38,6 +62,245 @@ def migrate(revision: str = typer.Argument("head", help="Alembic revision to upg
     settings = _settings(require_token=False)
     asyncio.run(upgrade(settings.database_url, revision))
     typer.echo(f"Database is at revision {revision}.")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code=code)
+
+
+async def _schema_problem(url: str) -> str | None:
+    """Why the database cannot be used yet (not migrated to head), or None."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import Connection
+
+    from storage.db import create_engine
+    from storage.migrate import alembic_config
+
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+
+    def current(connection: Connection) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with engine.connect() as conn:
+            at = await conn.run_sync(current)
+    finally:
+        await engine.dispose()
+    if at == heads:
+        return None
+    where = ", ".join(sorted(at)) or "empty"
+    return (
+        f"The database is not migrated (it is at {where}, the code needs "
+        f"{', '.join(sorted(heads))}): run `in2spire migrate` first."
+    )
+
+
+async def _with_db(
+    settings: Settings, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]
+) -> T:
+    from storage.db import create_engine, create_sessionmaker
+
+    problem = await _schema_problem(settings.database_url)
+    if problem:
+        raise _fail(problem)
+    engine = create_engine(settings.database_url, pool_size=2)
+    try:
+        return await work(create_sessionmaker(engine))
+    finally:
+        await engine.dispose()
+
+
+async def _in_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
+    """Run ``work`` with the services bound to one transaction (committed on success)."""
+    from bot.clock import system_clock
+    from bot.services import Services
+    from storage.repositories import Repositories
+
+    async def run(sessionmaker: async_sessionmaker[AsyncSession]) -> T:
+        async with sessionmaker.begin() as session:
+            services = Services.build(Repositories.bind(session), settings, system_clock)
+            return await work(services)
+
+    return await _with_db(settings, run)
+
+
+# ------------------------------------------------------------------ admin organizers
+
+
+@organizers_app.command("add")
+def organizers_add(
+    user_id: int = typer.Argument(..., metavar="ID", help="Telegram user id."),
+    by: int | None = typer.Option(None, "--by", metavar="ID", help="Who added them."),
+) -> None:
+    """Make a Telegram user an organizer (stored in the database)."""
+    from bot.services.organizers import AddResult
+
+    settings = _settings(require_token=False)
+    try:
+        result = asyncio.run(_in_services(settings, lambda s: s.organizers.add(user_id, by=by)))
+    except ValueError as exc:
+        raise _fail(f"Error: {exc}.", 2) from None
+    if result is AddResult.ADDED:
+        typer.echo(f"Added {user_id} as an organizer.")
+    elif result is AddResult.ALREADY:
+        typer.echo(f"{user_id} is already an organizer; nothing changed.")
+    else:
+        typer.echo(f"{user_id} is an organizer already through ORGANIZER_IDS; nothing stored.")
+
+
+@organizers_app.command("remove")
+def organizers_remove(
+    user_id: int = typer.Argument(..., metavar="ID", help="Telegram user id."),
+) -> None:
+    """Take a stored organizer away (ORGANIZER_IDS ones live in the environment)."""
+    from bot.services.organizers import RemoveResult
+
+    settings = _settings(require_token=False)
+    try:
+        result = asyncio.run(_in_services(settings, lambda s: s.organizers.remove(user_id)))
+    except ValueError as exc:
+        raise _fail(f"Error: {exc}.", 2) from None
+    if result is RemoveResult.REMOVED:
+        typer.echo(f"Removed organizer {user_id}.")
+    elif result is RemoveResult.CONFIGURED:
+        raise _fail(
+            f"{user_id} is an organizer through ORGANIZER_IDS (the configuration): remove it "
+            "from ORGANIZER_IDS in the environment or .env and restart the bot."
+        )
+    else:
+        raise _fail(f"{user_id} is not an organizer.")
+
+
+@organizers_app.command("list")
+def organizers_list() -> None:
+    """Every organizer: from ORGANIZER_IDS and stored (invited or added here)."""
+    settings = _settings(require_token=False)
+    entries = asyncio.run(_in_services(settings, lambda s: s.organizers.entries()))
+    if not entries:
+        typer.echo(
+            "No organizers yet: set ORGANIZER_IDS, or run `in2spire admin organizers add ID`."
+        )
+        return
+    table = Table("id", "name", "source", "added (UTC)", "by")
+    for entry in entries:
+        record = entry.record
+        sources = [s for s, on in (("ORGANIZER_IDS", entry.configured), ("stored", record)) if on]
+        name = ""
+        if record is not None:
+            name = " ".join(
+                x
+                for x in (record.first_name, f"@{record.username}" if record.username else "")
+                if x
+            )
+        table.add_row(
+            str(entry.user_id),
+            name,
+            " + ".join(sources),
+            record.created_at.strftime("%Y-%m-%d %H:%M") if record and record.created_at else "",
+            str(record.invited_by) if record and record.invited_by else "",
+        )
+    console.print(table)
+    typer.echo(f"{len(entries)} organizer(s).")
+
+
+# ------------------------------------------------------------------ stats
+
+
+@app.command()
+def stats() -> None:
+    """Counts of members, requests, assignments, links, groups, broadcasts, campaigns."""
+    from storage.repositories.stats import Counts, StatsRepo
+
+    settings = _settings(require_token=False)
+
+    async def gather(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, Counts]:
+        async with sessionmaker.begin() as session:
+            return await StatsRepo(session).all()
+
+    counts = asyncio.run(_with_db(settings, gather))
+    table = Table("what", "total", "details")
+    for name, count in counts.items():
+        details = ", ".join(f"{part} {n:,}" for part, n in count.parts)
+        table.add_row(name, f"{count.total:,}", details)
+    console.print(table)
+
+
+# ------------------------------------------------------------------ seed-demo
+
+
+@app.command("seed-demo")
+def seed_demo(
+    size: str = typer.Option("small", help="small (~40 startups), medium or large."),
+    seed: int = typer.Option(1, help="Random seed: the same seed gives the same data."),
+    fresh: bool = typer.Option(False, "--fresh", help="Delete existing data first."),
+    yes: bool = typer.Option(
+        False, "--yes", help="With --fresh: do not stop at a non-empty database."
+    ),
+) -> None:
+    """Fill the database with a realistic demo data set in Vietnamese (migrates first)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from bot.clock import system_clock
+    from bot.demo import SIZES, DemoSummary, nonempty_tables
+    from bot.demo import seed_demo as run_seed
+    from storage.db import create_engine, create_sessionmaker
+    from storage.migrate import upgrade
+
+    if size not in SIZES:
+        raise _fail(f"Error: unknown --size {size!r}: choose small, medium or large.", 2)
+    settings = _settings(require_token=False)
+
+    async def run() -> DemoSummary:
+        await upgrade(settings.database_url)
+        engine = create_engine(settings.database_url, pool_size=2)
+        try:
+            sessionmaker = create_sessionmaker(engine)
+            tables = await nonempty_tables(sessionmaker)
+            if tables and not fresh:
+                raise _fail(
+                    f"The database already holds data ({', '.join(tables)}): nothing was "
+                    "added. Use --fresh to delete it first (organizers are kept)."
+                )
+            if tables and not yes:
+                raise _fail(
+                    f"--fresh would delete the data in {', '.join(tables)}. Run again with "
+                    "--fresh --yes if that is what you want."
+                )
+            with Progress(
+                TextColumn("{task.description:<12}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as bar:
+                tasks: dict[str, object] = {}
+
+                def progress(what: str, done: int, total: int) -> None:
+                    if what not in tasks:
+                        tasks[what] = bar.add_task(what, total=total or 1)
+                    bar.update(tasks[what], completed=done if total else 1)  # type: ignore[arg-type]
+
+                return await run_seed(
+                    sessionmaker,
+                    size=size,
+                    seed=seed,
+                    now=system_clock(),
+                    fresh=bool(tables),
+                    progress=progress,
+                )
+        finally:
+            await engine.dispose()
+
+    summary = asyncio.run(run())
+    counts = summary.counts()
+    typer.echo(
+        f"Seeded the {size} demo data set (seed {seed}) in {summary.seconds:.1f} s: "
+        + ", ".join(f"{n:,} {what}" for what, n in counts.items())
+        + "."
+    )
 
 
 def main() -> None:

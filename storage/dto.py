@@ -357,3 +357,15 @@ class OutcomeDTO:
     answered_at: datetime | None = None
     kinds: tuple[str, ...] = ()
     note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizerDTO:
+    """A stored (invited or added) organizer, with their name when they have a profile."""
+
+    user_id: int
+    invited_by: int | None = None
+    invite_code: str | None = None
+    created_at: datetime | None = None
+    first_name: str | None = None
+    username: str | None = None

@@ -20,6 +20,7 @@ from storage.repositories.profiles import AmbassadorRepo, StartupRepo
 from storage.repositories.reminders import ReminderRepo
 from storage.repositories.requests import AssignmentRepo, StoryRequestRepo
 from storage.repositories.reviews import ReviewRepo
+from storage.repositories.stats import StatsRepo
 from storage.repositories.users import UserRepo
 
 
@@ -41,6 +42,7 @@ class Repositories:
     groups: GroupRepo
     broadcasts: BroadcastRepo
     ai: AIRepo
+    stats: StatsRepo
     privacy: PrivacyRepo
     campaigns: CampaignRepo
 
@@ -61,6 +63,7 @@ class Repositories:
             groups=GroupRepo(session),
             broadcasts=BroadcastRepo(session),
             ai=AIRepo(session),
+            stats=StatsRepo(session),
             privacy=PrivacyRepo(session),
             campaigns=CampaignRepo(session),
         )
@@ -80,6 +83,7 @@ __all__ = [
     "Repositories",
     "ReviewRepo",
     "StartupRepo",
+    "StatsRepo",
     "StoryRequestRepo",
     "UserRepo",
 ]

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.dto import InviteDTO
-from storage.models import Organizer, OrganizerInvite
+from storage.dto import InviteDTO, OrganizerDTO
+from storage.models import Organizer, OrganizerInvite, User
 
 
 class OrganizerRepo:
@@ -27,6 +27,27 @@ class OrganizerRepo:
         self.session.add(Organizer(user_id=user_id, invited_by=invited_by, invite_code=invite_code))
         await self.session.flush()
         return True
+
+    async def remove(self, user_id: int) -> bool:
+        """Remove a stored organizer; False if there was none."""
+        result = await self.session.execute(delete(Organizer).where(Organizer.user_id == user_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def list_all(self) -> list[OrganizerDTO]:
+        """Stored organizers by id, with their name from ``users`` when they have one."""
+        rows = await self.session.execute(
+            select(
+                Organizer.user_id,
+                Organizer.invited_by,
+                Organizer.invite_code,
+                Organizer.created_at,
+                User.first_name,
+                User.username,
+            )
+            .outerjoin(User, User.id == Organizer.user_id)
+            .order_by(Organizer.user_id)
+        )
+        return [OrganizerDTO(*row) for row in rows]
 
     async def create_invite(self, code: str, *, created_by: int, expires_at: datetime) -> None:
         self.session.add(OrganizerInvite(code=code, created_by=created_by, expires_at=expires_at))

@@ -1,0 +1,191 @@
+"""The demo data set (bot/demo.py): what ``seed-demo small`` puts in the database keeps
+the model's constraints and the state machine's invariants, is Vietnamese, spreads
+over valid provinces and platforms, and is the same for the same seed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.demo import SIZES, NotEmpty, build_rows, seed_demo
+from bot.provinces import NATIONWIDE, get_province
+from bot.reference import is_valid
+from bot.services.assignment_states import HOLDS_A_SLOT, Status
+from bot.services.link_urls import normalize_link
+from storage.models import (
+    Ambassador,
+    Assignment,
+    Campaign,
+    Channel,
+    Link,
+    Organizer,
+    Startup,
+    StoryRequest,
+    User,
+)
+from storage.repositories import Repositories
+
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+VIETNAMESE = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ")
+
+
+def _vietnamese(text_: str | None) -> bool:
+    return bool(text_) and bool(VIETNAMESE & set(text_.lower()))  # type: ignore[union-attr]
+
+
+async def _all(session: AsyncSession, model: type) -> list:  # type: ignore[type-arg]
+    return list((await session.execute(select(model).order_by(model.id))).scalars())
+
+
+@pytest.mark.postgres
+async def test_small_demo_keeps_the_invariants(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    summary = await seed_demo(sessionmaker, size="small", seed=7, now=NOW)
+    size = SIZES["small"]
+    assert (summary.startups, summary.ambassadors, summary.requests) == (
+        size.startups,
+        size.ambassadors,
+        size.requests,
+    )
+    assert (summary.assignments, summary.links, summary.groups) == (
+        size.assignments,
+        size.links,
+        size.groups,
+    )
+    async with sessionmaker() as s:
+        startups = await _all(s, Startup)
+        ambassadors = await _all(s, Ambassador)
+        requests = {r.id: r for r in await _all(s, StoryRequest)}
+        assignments = {a.id: a for a in await _all(s, Assignment)}
+        links = await _all(s, Link)
+        channels = await _all(s, Channel)
+        campaigns = await _all(s, Campaign)
+        users = await s.scalar(select(func.count()).select_from(User))
+    assert users == size.startups + size.ambassadors
+    assert len(links) == size.links and len(assignments) == size.assignments
+
+    # Profiles: valid codes, Vietnamese text, every province a current one.
+    for st in startups:
+        assert get_province(st.province) is not None
+        assert all(is_valid("sectors", c) for c in st.sectors)
+        assert all(is_valid("needs", c) for c in st.needs)
+        assert is_valid("stages", st.stage)
+        assert (st.decided_at is not None) == (st.status in ("approved", "rejected"))
+    assert sum(_vietnamese(st.description) for st in startups) == len(startups)
+    assert sum(_vietnamese(st.contact_name) for st in startups) > len(startups) / 2
+    assert len({st.province for st in startups}) >= 8
+    for amb in ambassadors:
+        assert all(r == NATIONWIDE or get_province(r) for r in amb.regions)
+        assert all(is_valid("sectors", c) for c in amb.topics)
+    assert all(is_valid("platforms", ch.platform) for ch in channels)
+    assert {ch.platform for ch in channels} >= {"press", "facebook", "tiktok", "youtube"}
+    assert [c.active for c in campaigns] == [False, True]
+    assert all(_vietnamese(c.name) for c in campaigns)
+
+    approved_startups = {st.id for st in startups if st.status == "approved"}
+    approved_ambs = {a.id for a in ambassadors if a.status == "approved"}
+    by_request: dict[int, list[Assignment]] = {}
+    for a in assignments.values():
+        by_request.setdefault(a.request_id, []).append(a)
+        assert a.ambassador_id in approved_ambs
+    statuses = {a.status for a in assignments.values()}
+    assert statuses <= {s.value for s in Status}
+    assert {"offered", "accepted", "declined", "expired", "published", "overdue"} <= statuses
+
+    for request in requests.values():
+        assert request.startup_id in approved_startups
+        assert _vietnamese(request.story)
+        own = by_request.get(request.id, [])
+        held = [a for a in own if a.status in HOLDS_A_SLOT]
+        assert request.accepted == len(held) <= request.wanted
+        open_offers = [a for a in own if a.status == "offered"]
+        if request.status in ("pending", "rejected"):
+            assert not own
+        elif request.status == "completed":
+            assert request.accepted == request.wanted
+            assert all(a.status == "published" for a in held)
+        elif request.status == "filled":
+            assert request.accepted == request.wanted and not open_offers
+        elif request.status == "open":
+            assert request.accepted + len(open_offers) <= request.wanted
+        elif request.status == "cancelled":
+            assert not held and not open_offers
+        for a in own:
+            assert a.offered_at >= request.created_at
+            if a.status == "offered":
+                assert a.expires_at > NOW
+            if a.status == "expired":
+                assert a.expires_at <= NOW
+            if a.status == "accepted":
+                assert request.deadline > NOW
+            if a.status == "overdue":
+                assert request.deadline < NOW
+            assert (a.published_at is not None) == (a.status == "published")
+    assert {r.status for r in requests.values()} >= {"open", "filled", "completed", "cancelled"}
+    assert {r.campaign_id for r in requests.values()} >= {1, 2}
+
+    # Links: on published stories only, first at publication, late after the deadline.
+    first: dict[int, datetime] = {}
+    for link in links:
+        a = assignments[link.assignment_id]
+        request = requests[link.request_id]
+        assert a.status == "published"
+        assert (link.request_id, link.ambassador_id) == (a.request_id, a.ambassador_id)
+        assert link.startup_id == request.startup_id
+        assert link.submitted_at >= a.published_at
+        assert link.submitted_at <= NOW
+        assert link.late == (link.submitted_at > request.deadline)
+        found = normalize_link(link.original_url)
+        assert (found.normalized, found.platform) == (link.normalized_url, link.platform)
+        first[a.id] = min(first.get(a.id, link.submitted_at), link.submitted_at)
+    published = [a for a in assignments.values() if a.status == "published"]
+    assert {a.id: a.published_at for a in published} == first
+    assert any(link.late for link in links) and not all(link.late for link in links)
+    hosts = {link.normalized_url.split("/")[2] for link in links}
+    assert {"www.facebook.com"} <= hosts and len(hosts) >= 8
+    assert sum(_vietnamese(link.title) for link in links if link.title) > len(links) / 2
+
+
+def test_same_seed_same_rows_other_seed_other_rows() -> None:
+    size = SIZES["small"]
+    a, b = build_rows(size, seed=5, now=NOW), build_rows(size, seed=5, now=NOW)
+    assert a == b
+    c = build_rows(size, seed=6, now=NOW)
+    assert [s["company_name"] for s in a.startups] != [s["company_name"] for s in c.startups]
+
+
+@pytest.mark.postgres
+async def test_refuses_data_fresh_wipes_all_but_organizers_and_ids_go_on(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker.begin() as s:
+        s.add(Organizer(user_id=42))
+    await seed_demo(sessionmaker, size="small", seed=1, now=NOW)
+    async with sessionmaker() as s:
+        names_1 = list(
+            (await s.execute(select(Startup.company_name).order_by(Startup.id))).scalars()
+        )
+    assert names_1 == [
+        r["company_name"] for r in build_rows(SIZES["small"], seed=1, now=NOW).startups
+    ]
+
+    with pytest.raises(NotEmpty) as refused:
+        await seed_demo(sessionmaker, size="small", seed=2, now=NOW)
+    assert "startups" in refused.value.tables
+
+    await seed_demo(sessionmaker, size="small", seed=2, now=NOW, fresh=True)
+    async with sessionmaker.begin() as s:
+        assert await s.get(Organizer, 42) is not None
+        assert await s.scalar(select(func.count()).select_from(Startup)) == SIZES["small"].startups
+        # New rows after the demo get fresh ids (PostgreSQL sequences moved past the demo's).
+        repos = Repositories.bind(s)
+        await repos.users.create(
+            user_id=1, language="vi", first_name=None, username=None,
+            consent_version="v1", consented_at=NOW,
+        )  # fmt: skip
+        startup = await repos.startups.create_draft(1)
+        assert startup.id == SIZES["small"].startups + 1
