@@ -39,6 +39,7 @@ from bot.middlewares.delivery import (
 from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.isolation import EventIsolationMiddleware
 from bot.middlewares.logging import HandlerNameMiddleware, UpdateLogMiddleware
+from bot.outcome_job import ASK_AT, OutcomeJob
 from bot.response_types import KeepResponseTypesMiddleware
 from bot.scheduler import BotScheduler, ScheduledJob
 from bot.telegram_retry import RetryAfterMiddleware
@@ -85,6 +86,7 @@ class DispatcherParts:
     broadcasts: BroadcastSender
     broadcast_progress: BroadcastProgress
     ai: AIAssist
+    outcomes: OutcomeJob
 
 
 def create_dispatcher(
@@ -147,6 +149,7 @@ def create_dispatcher(
     digest = DigestJob(sessionmaker, settings, translator, clock, ai=ai)
     broadcasts = BroadcastSender(sessionmaker, settings, clock)
     progress = BroadcastProgress(sessionmaker, settings, translator, clock)
+    outcomes = OutcomeJob(sessionmaker, settings, translator, clock)
     at = settings.digest_at
     scheduler = BotScheduler(
         [
@@ -171,6 +174,11 @@ def create_dispatcher(
                 digest.run_once,
                 CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.tz),
             ),
+            ScheduledJob(
+                "outcome-questions",
+                outcomes.run_once,
+                CronTrigger(hour=ASK_AT.hour, minute=ASK_AT.minute, timezone=settings.tz),
+            ),
         ]
     )
     dp.startup.register(scheduler.start)
@@ -189,4 +197,5 @@ def create_dispatcher(
         broadcasts,
         progress,
         ai,
+        outcomes,
     )

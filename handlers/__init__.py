@@ -21,6 +21,7 @@ from handlers import (
     groups,
     links,
     offers,
+    outcomes,
     pitch,
     pitch_review,
     policy,
@@ -54,6 +55,7 @@ def build_root_router() -> Router:
         drafts.build_router(),  # Draft a post / Another version / Shorter (ambassadors)
         offers.build_router(),  # Accept / Decline / Ask, the question relay
         reminders.build_router(),  # Snooze / Can't do it on reminders, /settings
+        outcomes.build_router(),  # what came of a request: ticks, a note, Done
         ai_brief.build_router(),  # a suggested brief: use / edit a field / keep own text
         pitch.build_router(),  # /pitch and its form
         profile.build_router(),  # /profile and the summary card

@@ -15,6 +15,7 @@ from bot.services.groups import GroupService
 from bot.services.links import LinkService
 from bot.services.offers import OfferService
 from bot.services.organizers import OrganizerService
+from bot.services.outcomes import OutcomeService
 from bot.services.pitches import PitchService
 from bot.services.policy import PolicyService
 from bot.services.privacy import PrivacyService
@@ -43,6 +44,7 @@ class Services:
     links: LinkService
     groups: GroupService
     broadcasts: BroadcastService
+    outcomes: OutcomeService
     ai_usage: AIUsageService
     policy: PolicyService
     privacy: PrivacyService
@@ -78,6 +80,7 @@ class Services:
             links=LinkService(repos, clock, tz=tz),
             groups=GroupService(repos, clock),
             broadcasts=BroadcastService(repos, clock),
+            outcomes=OutcomeService(repos, clock),
             ai_usage=AIUsageService(repos, clock, tz=tz),
             policy=PolicyService(repos, clock),
             privacy=PrivacyService(

@@ -188,3 +188,12 @@ class CampaignCB(CallbackData, prefix="cmp"):
     action: str
     id: int = 0
     req: int = 0
+
+
+class OutcomeCB(CallbackData, prefix="oc"):
+    """What came of a request: toggle (``kind``) / note / done. ``id`` is the request;
+    re-checked: the request of this person's startup, already asked."""
+
+    action: str
+    id: int
+    kind: str = ""

@@ -57,3 +57,7 @@ class BriefEdit(StatesGroup):
 class Campaigns(StatesGroup):
     name = State()  # an organizer types a new campaign's name
     dates = State()  # then its dates; data: name
+
+
+class OutcomeNote(StatesGroup):
+    typing = State()  # the startup's note on what came of a request; data: request_id

@@ -15,6 +15,7 @@ from storage.repositories.groups import GroupRepo
 from storage.repositories.jobs import JobRunRepo
 from storage.repositories.links import LinkRepo
 from storage.repositories.organizers import OrganizerRepo
+from storage.repositories.outcomes import OutcomeRepo
 from storage.repositories.privacy import PrivacyRepo
 from storage.repositories.profiles import AmbassadorRepo, StartupRepo
 from storage.repositories.reminders import ReminderRepo
@@ -41,6 +42,7 @@ class Repositories:
     links: LinkRepo
     groups: GroupRepo
     broadcasts: BroadcastRepo
+    outcomes: OutcomeRepo
     ai: AIRepo
     stats: StatsRepo
     privacy: PrivacyRepo
@@ -62,6 +64,7 @@ class Repositories:
             links=LinkRepo(session),
             groups=GroupRepo(session),
             broadcasts=BroadcastRepo(session),
+            outcomes=OutcomeRepo(session),
             ai=AIRepo(session),
             stats=StatsRepo(session),
             privacy=PrivacyRepo(session),
