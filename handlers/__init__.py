@@ -29,6 +29,7 @@ from handlers import (
     profile,
     registration,
     reminders,
+    reports,
     requests,
     review,
     start,
@@ -52,6 +53,7 @@ def build_root_router() -> Router:
         ai_usage.build_router(),  # /ai_usage (organizers)
         policy.build_router(),  # /policy: policy themes across pitches (organizers)
         campaigns.build_router(),  # /campaigns, Move to campaign (organizers)
+        reports.build_router(),  # /report for a campaign or a period (organizers)
         drafts.build_router(),  # Draft a post / Another version / Shorter (ambassadors)
         offers.build_router(),  # Accept / Decline / Ask, the question relay
         reminders.build_router(),  # Snooze / Can't do it on reminders, /settings

@@ -21,6 +21,7 @@ from bot.services.policy import PolicyService
 from bot.services.privacy import PrivacyService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
+from bot.services.reports import ReportService
 from bot.services.request_lists import RequestListService
 from bot.services.review import ReviewService
 from bot.services.users import UserService
@@ -49,6 +50,7 @@ class Services:
     policy: PolicyService
     privacy: PrivacyService
     campaigns: CampaignService
+    reports: ReportService
 
     @classmethod
     def build(cls, repos: Repositories, settings: Settings, clock: Clock) -> Services:
@@ -87,4 +89,5 @@ class Services:
                 repos, clock, tz=tz, offers=offers, default_language=settings.default_language
             ),
             campaigns=CampaignService(repos, clock),
+            reports=ReportService(repos, clock, tz=tz),
         )

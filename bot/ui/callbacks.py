@@ -197,3 +197,11 @@ class OutcomeCB(CallbackData, prefix="oc"):
     action: str
     id: int
     kind: str = ""
+
+
+class ReportCB(CallbackData, prefix="rpt"):
+    """/report (organizers): the scope chosen, ``kind`` campaign (``id``) / month /
+    30d / quarter. Re-checked: organizers only, the campaign exists."""
+
+    kind: str
+    id: int = 0

@@ -40,6 +40,7 @@ ORGANIZER = (
     ("broadcasts", "cmd.broadcasts"),
     ("policy", "cmd.policy"),
     ("campaigns", "cmd.campaigns"),
+    ("report", "cmd.report"),
 )
 
 

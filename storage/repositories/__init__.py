@@ -19,6 +19,7 @@ from storage.repositories.outcomes import OutcomeRepo
 from storage.repositories.privacy import PrivacyRepo
 from storage.repositories.profiles import AmbassadorRepo, StartupRepo
 from storage.repositories.reminders import ReminderRepo
+from storage.repositories.reports import ReportRepo
 from storage.repositories.requests import AssignmentRepo, StoryRequestRepo
 from storage.repositories.reviews import ReviewRepo
 from storage.repositories.stats import StatsRepo
@@ -47,6 +48,7 @@ class Repositories:
     stats: StatsRepo
     privacy: PrivacyRepo
     campaigns: CampaignRepo
+    reports: ReportRepo
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Repositories:
@@ -69,6 +71,7 @@ class Repositories:
             stats=StatsRepo(session),
             privacy=PrivacyRepo(session),
             campaigns=CampaignRepo(session),
+            reports=ReportRepo(session),
         )
 
 
@@ -83,6 +86,7 @@ __all__ = [
     "LinkRepo",
     "OrganizerRepo",
     "PrivacyRepo",
+    "ReportRepo",
     "Repositories",
     "ReviewRepo",
     "StartupRepo",

@@ -1,18 +1,21 @@
 """Campaigns over the emulator: an organizer creates one (typed name and dates, with
 mistakes), activates it, a startup pitches and the request belongs to it, the
 organizer moves the request from its card; non-organizers are refused, forged
-buttons included."""
+buttons included. /report for the campaign and for this month."""
 
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from bot.ui.callbacks import CampaignCB
+from bot.reference import label
+from bot.services.links import LinkService
+from bot.ui.callbacks import CampaignCB, ReportCB
 from sandbox import Emulator, SimUser
 from storage.repositories import Repositories
 from tests.e2e.conftest import ORGANIZER_ID, RunningBot
 from tests.e2e.flows import t
-from tests.e2e.story_flows import seed, submit_pitch
+from tests.e2e.story_flows import A, seed, submit_pitch
 
 LANG = "vi"
 
@@ -139,3 +142,68 @@ async def test_organizer_creates_activates_and_moves(
     )
     listing = await org.expect_edit()
     assert t(LANG, "campaign.list.none_active") in listing.text
+
+
+async def test_report_for_the_campaign(running_bot: RunningBot, emulator: Emulator) -> None:
+    """A pitch in the active campaign, one offer accepted, one link on time: /report
+    for the campaign shows exactly that; a startup cannot get a report."""
+    world = await seed(running_bot, emulator, ambassadors=1)
+    org = organizer(emulator)
+    await org.send("/start")
+    await org.expect_message()
+    await create_campaign(org, "Techfest 2026", "01/01/2020 - 31/12/2030")
+    await org.send("/campaigns")
+    listing = await org.expect_message()
+    await org.press(t(LANG, "campaign.btn.activate", name="Techfest 2026"), message=listing)
+    await org.expect_edit()
+    await submit_pitch(world.founder, wanted=1)
+    lan = world.ambassadors[A]
+    offer = await lan.expect_message()
+    await lan.press(t(LANG, "offer.btn.accept"), message=offer)
+    assert "Lan" in (await world.founder.expect_message()).text  # the acceptance news
+    async with world.sessionmaker() as s, s.begin():
+        repos = Repositories.bind(s)
+        story = (await repos.assignments.for_request(1))[0]
+        links = LinkService(repos, running_bot.clock, tz=ZoneInfo("Asia/Ho_Chi_Minh"))
+        done = await links.confirm(A, story.id, [("https://www.facebook.com/nts/posts/1", False)])
+        assert done.stored
+
+    await org.send("/report")
+    chooser = await org.expect_message()
+    assert chooser.html == t(LANG, "report.choose")
+    assert chooser.button_texts[0] == t(LANG, "report.btn.active", name="Techfest 2026")
+    assert t(LANG, "report.btn.quarter") in chooser.button_texts
+    await org.press(t(LANG, "report.btn.active", name="Techfest 2026"), message=chooser)
+    report = await org.expect_message()
+    lines = report.html.split("\n")
+    assert lines[0] == "📊 <b>Techfest 2026</b>" and lines[1] == "01/01/2020 – 31/12/2030"
+    expected = [
+        t(LANG, "report.pitches", count=1),
+        t(LANG, "report.by_need", items=f"{label('needs', 'media', LANG)} 1"),
+        t(LANG, "report.by_status", items=f"{t(LANG, 'request.status.filled')} 1"),
+        t(LANG, "report.offers", made=1, accepted=1, declined=0, expired=0, rate="100%"),
+        t(LANG, "report.stories", due=1, on_time=1, rate="100%"),
+        t(LANG, "report.links", count=1),
+        t(LANG, "report.by_platform", items="Facebook 1"),
+        t(LANG, "report.by_province", items="Cần Thơ 1"),
+        t(LANG, "report.top.line", rank=1, name="Lan", count=1),
+        t(LANG, "report.uncovered.none"),
+    ]
+    for line in expected:
+        assert line in lines, line
+    # This month: the same pitch, offer and link (all made today).
+    await org.press(t(LANG, "report.btn.month"), message=chooser)
+    month = await org.expect_message()
+    assert t(LANG, "report.links", count=1) in month.html.split("\n")
+
+    # A startup: /report and forged scope buttons are refused.
+    await world.founder.send("/report")
+    assert (await world.founder.expect_message()).html == t(LANG, "error.not_allowed")
+    for data in (ReportCB(kind="campaign", id=1), ReportCB(kind="month")):
+        forged = await world.founder.press_data(
+            data.pack(), message=world.founder.last_bot_message()
+        )
+        assert forged.show_alert and forged.text == t(LANG, "error.not_allowed")
+    # An organizer pressing a campaign that does not exist hears so.
+    gone = await org.press_data(ReportCB(kind="campaign", id=99).pack(), message=chooser)
+    assert gone.show_alert and gone.text == t(LANG, "campaign.error.gone")

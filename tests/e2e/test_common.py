@@ -97,13 +97,14 @@ async def test_command_menus(emulator: Emulator) -> None:
     assert default_en[0]["description"] == t("en", "cmd.start")
     organizer_menu = emulator.commands(scope={"type": "chat", "chat_id": ORGANIZER_ID})
     assert "pending" in [c["command"] for c in organizer_menu]
-    assert [c["command"] for c in organizer_menu][-6:] == [
+    assert [c["command"] for c in organizer_menu][-7:] == [
         "export",
         "groups",
         "broadcast",
         "broadcasts",
         "policy",
         "campaigns",
+        "report",
     ]
     assert "pending" not in [c["command"] for c in default_vi]
 

@@ -1,0 +1,64 @@
+"""/report (organizers, private): choose the scope (a campaign, this month, the last
+30 days, the last quarter), then one concise message with the figures.
+
+Every handler is gated with ``IsOrganizer``; a refusal for everyone else comes last
+(forged callback data included). The chart image (a later part of issue #7) reads
+the same ``Report``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from bot.errors import NotFound
+from bot.filters import IsOrganizer, PrivateChat
+from bot.services import Services
+from bot.services.reports import PERIODS
+from bot.ui.callbacks import ReportCB
+from bot.ui.reports import report_text, scope_kb
+
+T = Callable[..., str]
+
+
+async def on_report(message: Message, services: Services, t: T) -> None:
+    campaigns = await services.campaigns.all()
+    await message.answer(t("report.choose"), reply_markup=scope_kb(campaigns, t))
+
+
+async def on_scope(
+    callback: CallbackQuery, callback_data: ReportCB, services: Services, lang: str, t: T
+) -> None:
+    if callback_data.kind == "campaign":
+        report = await services.reports.for_campaign(callback_data.id)
+    elif callback_data.kind in PERIODS:
+        report = await services.reports.for_period(callback_data.kind)
+    else:
+        raise NotFound("error.not_found")
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(report_text(report, t, lang))
+
+
+async def refuse_message(message: Message, t: T) -> None:
+    await message.answer(t("error.not_allowed"))
+
+
+async def refuse(callback: CallbackQuery, t: T) -> None:
+    await callback.answer(t("error.not_allowed"), show_alert=True)
+
+
+def build_router() -> Router:
+    """A fresh router for /report."""
+    router = Router(name=__name__)
+    router.message.filter(PrivateChat())
+    router.callback_query.filter(PrivateChat())
+    org = IsOrganizer()
+    router.message.register(on_report, Command("report"), org)
+    router.message.register(refuse_message, Command("report"))
+    router.callback_query.register(on_scope, ReportCB.filter(), org)
+    router.callback_query.register(refuse, ReportCB.filter())
+    return router
