@@ -40,6 +40,7 @@ from bot.middlewares.inflight import InFlightMiddleware
 from bot.middlewares.isolation import EventIsolationMiddleware
 from bot.middlewares.logging import HandlerNameMiddleware, UpdateLogMiddleware
 from bot.outcome_job import ASK_AT, OutcomeJob
+from bot.report_job import WEEKLY_AT, WEEKLY_DAY, WeeklyReportJob
 from bot.response_types import KeepResponseTypesMiddleware
 from bot.scheduler import BotScheduler, ScheduledJob
 from bot.telegram_retry import RetryAfterMiddleware
@@ -87,6 +88,7 @@ class DispatcherParts:
     broadcast_progress: BroadcastProgress
     ai: AIAssist
     outcomes: OutcomeJob
+    weekly_report: WeeklyReportJob
 
 
 def create_dispatcher(
@@ -150,6 +152,7 @@ def create_dispatcher(
     broadcasts = BroadcastSender(sessionmaker, settings, clock)
     progress = BroadcastProgress(sessionmaker, settings, translator, clock)
     outcomes = OutcomeJob(sessionmaker, settings, translator, clock)
+    weekly_report = WeeklyReportJob(sessionmaker, settings, translator, clock)
     at = settings.digest_at
     scheduler = BotScheduler(
         [
@@ -179,6 +182,16 @@ def create_dispatcher(
                 outcomes.run_once,
                 CronTrigger(hour=ASK_AT.hour, minute=ASK_AT.minute, timezone=settings.tz),
             ),
+            ScheduledJob(
+                "weekly-report",
+                weekly_report.run_once,
+                CronTrigger(
+                    day_of_week=WEEKLY_DAY,
+                    hour=WEEKLY_AT.hour,
+                    minute=WEEKLY_AT.minute,
+                    timezone=settings.tz,
+                ),
+            ),
         ]
     )
     dp.startup.register(scheduler.start)
@@ -198,4 +211,5 @@ def create_dispatcher(
         progress,
         ai,
         outcomes,
+        weekly_report,
     )

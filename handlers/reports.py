@@ -1,5 +1,7 @@
 """/report (organizers, private): choose the scope (a campaign, this month, the last
-30 days, the last quarter), then one concise message with the figures.
+30 days, the last quarter), then one concise message with the figures and the chart
+(one PNG, ``bot/ui/report_chart.py``, drawn in a worker thread) with the weekly report
+toggle under it (🔔 on / 🔕 off: every Monday 08:00 local time, ``bot/report_job.py``).
 
 Every handler is gated with ``IsOrganizer``; a refusal for everyone else comes last
 (forged callback data included). The chart image (a later part of issue #7) reads
@@ -10,16 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.errors import NotFound
 from bot.filters import IsOrganizer, PrivateChat
 from bot.services import Services
-from bot.services.reports import PERIODS
+from bot.services.reports import PERIODS, Report
 from bot.ui.callbacks import ReportCB
-from bot.ui.reports import report_text, scope_kb
+from bot.ui.report_chart import render_chart
+from bot.ui.reports import SUBSCRIBE, report_text, scope_kb, subscription_kb
 
 T = Callable[..., str]
 
@@ -41,6 +44,24 @@ async def on_scope(
     await callback.answer()
     if isinstance(callback.message, Message):
         await callback.message.answer(report_text(report, t, lang))
+        chart = await render_chart(report, lang, t)
+        subscribed = await services.reports.subscribed(callback.from_user.id)
+        await callback.message.answer_photo(
+            BufferedInputFile(chart, filename=chart_filename(report)),
+            reply_markup=subscription_kb(subscribed, t),
+        )
+
+
+def chart_filename(report: Report) -> str:
+    return f"report-{report.first_day:%Y%m%d}-{report.last_day:%Y%m%d}.png"
+
+
+async def on_subscribe(callback: CallbackQuery, services: Services, t: T) -> None:
+    """Weekly report on/off for the organizer who pressed (re-checked by the filter)."""
+    subscribed = await services.reports.toggle_weekly(callback.from_user.id)
+    await callback.answer(t("report.sub.on" if subscribed else "report.sub.off"))
+    if isinstance(callback.message, Message):
+        await callback.message.edit_reply_markup(reply_markup=subscription_kb(subscribed, t))
 
 
 async def refuse_message(message: Message, t: T) -> None:
@@ -59,6 +80,7 @@ def build_router() -> Router:
     org = IsOrganizer()
     router.message.register(on_report, Command("report"), org)
     router.message.register(refuse_message, Command("report"))
+    router.callback_query.register(on_subscribe, ReportCB.filter(F.kind == SUBSCRIBE), org)
     router.callback_query.register(on_scope, ReportCB.filter(), org)
     router.callback_query.register(refuse, ReportCB.filter())
     return router

@@ -31,6 +31,10 @@ from storage.repositories.reports import (
 
 #: Periods offered besides campaigns: this month, the last 30 days, the last quarter.
 PERIODS = ("month", "30d", "quarter")
+#: The weekly report's period kind (the 7 local days before today).
+WEEK = "week"
+#: The weekly report's ``job_runs`` name (claimed once per ISO week).
+WEEKLY_JOB = "weekly-report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,8 @@ def local_period(kind: str, today: date) -> tuple[date, date]:
         return today.replace(day=1), today
     if kind == "30d":
         return today - timedelta(days=29), today
+    if kind == WEEK:  # the 7 days before today: on a Monday, the last ISO week
+        return today - timedelta(days=7), today - timedelta(days=1)
     if kind == "quarter":  # the last full calendar quarter
         first_month = (today.month - 1) // 3 * 3 + 1
         this_quarter = today.replace(month=first_month, day=1)
@@ -121,3 +127,26 @@ class ReportService:
             uncovered=await q.uncovered(scope),
             weekly=await q.weekly(scope, self.tz),
         )
+
+    # -- the weekly report subscription ------------------------------------------------
+
+    async def subscribed(self, user_id: int) -> bool:
+        return await self.repos.report_subscriptions.is_subscribed(user_id)
+
+    async def toggle_weekly(self, user_id: int) -> bool:
+        """Subscribe or unsubscribe ``user_id``; True when now subscribed. The caller
+        has checked that ``user_id`` is an organizer."""
+        subs = self.repos.report_subscriptions
+        if await subs.unsubscribe(user_id):
+            return False
+        await subs.subscribe(user_id, self.clock())
+        return True
+
+    async def claim_week(self) -> bool:
+        """True for the one process that sends this ISO week's report (local time)."""
+        now = self.clock()
+        year, week, _ = now.astimezone(self.tz).isocalendar()
+        return await self.repos.job_runs.claim(WEEKLY_JOB, f"{year}-W{week:02d}", now)
+
+    async def weekly_subscribers(self) -> list[int]:
+        return await self.repos.report_subscriptions.subscribers()

@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.provinces import get_province
 from bot.reference import label
 from bot.services.campaigns import DATE_FORMAT
-from bot.services.reports import Report
+from bot.services.reports import WEEK, Report
 from bot.ui.callbacks import ReportCB
 from bot.ui.campaigns import short_name
 from bot.ui.cards import format_number
@@ -27,6 +27,8 @@ T = Callable[..., str]
 CAMPAIGN_BUTTONS = 8
 #: Items of a breakdown shown on one line (the rest summed as "others").
 SHOWN = 6
+#: ``ReportCB.kind`` of the weekly report toggle.
+SUBSCRIBE = "sub"
 PERIOD_KEYS = {
     "month": ("report.btn.month", "report.title.month"),
     "30d": ("report.btn.days30", "report.title.days30"),
@@ -51,6 +53,13 @@ def scope_kb(campaigns: Sequence[CampaignDTO], t: T) -> InlineKeyboardMarkup:
         )
     )
     return kb.as_markup()
+
+
+def subscription_kb(subscribed: bool, t: T) -> InlineKeyboardMarkup:
+    """Under the report's chart: the weekly report, on or off (pressing toggles)."""
+    key = "report.sub.btn.on" if subscribed else "report.sub.btn.off"
+    button = InlineKeyboardButton(text=t(key), callback_data=ReportCB(kind=SUBSCRIBE).pack())
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
 def percent(rate: float | None, t: T) -> str:
@@ -89,6 +98,8 @@ def report_text(report: Report, t: T, lang: str) -> str:
     }
     if report.campaign is not None:
         title = t("report.title.campaign", name=report.campaign.name, **dates)
+    elif report.kind == WEEK:
+        title = t("report.title.week", **dates)
     else:
         title = t(PERIOD_KEYS[report.kind][1], **dates)
     reg, pitches, offers, stories = (

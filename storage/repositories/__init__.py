@@ -19,6 +19,7 @@ from storage.repositories.outcomes import OutcomeRepo
 from storage.repositories.privacy import PrivacyRepo
 from storage.repositories.profiles import AmbassadorRepo, StartupRepo
 from storage.repositories.reminders import ReminderRepo
+from storage.repositories.report_subscriptions import ReportSubscriptionRepo
 from storage.repositories.reports import ReportRepo
 from storage.repositories.requests import AssignmentRepo, StoryRequestRepo
 from storage.repositories.reviews import ReviewRepo
@@ -49,6 +50,7 @@ class Repositories:
     privacy: PrivacyRepo
     campaigns: CampaignRepo
     reports: ReportRepo
+    report_subscriptions: ReportSubscriptionRepo
 
     @classmethod
     def bind(cls, session: AsyncSession) -> Repositories:
@@ -72,6 +74,7 @@ class Repositories:
             privacy=PrivacyRepo(session),
             campaigns=CampaignRepo(session),
             reports=ReportRepo(session),
+            report_subscriptions=ReportSubscriptionRepo(session),
         )
 
 
@@ -87,6 +90,7 @@ __all__ = [
     "OrganizerRepo",
     "PrivacyRepo",
     "ReportRepo",
+    "ReportSubscriptionRepo",
     "Repositories",
     "ReviewRepo",
     "StartupRepo",

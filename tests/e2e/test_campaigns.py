@@ -191,10 +191,12 @@ async def test_report_for_the_campaign(running_bot: RunningBot, emulator: Emulat
     ]
     for line in expected:
         assert line in lines, line
+    assert (await org.expect_message()).photo  # the chart
     # This month: the same pitch, offer and link (all made today).
     await org.press(t(LANG, "report.btn.month"), message=chooser)
     month = await org.expect_message()
     assert t(LANG, "report.links", count=1) in month.html.split("\n")
+    assert (await org.expect_message()).photo
 
     # A startup: /report and forged scope buttons are refused.
     await world.founder.send("/report")
