@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import typer
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from bot.services import Services
+    from storage.repositories import Repositories
 
 T = TypeVar("T")
 
@@ -301,6 +304,121 @@ def seed_demo(
         + ", ".join(f"{n:,} {what}" for what, n in counts.items())
         + "."
     )
+
+
+# ------------------------------------------------------------------ export
+
+
+def _parse_day(value: str, option: str) -> date:
+    from datetime import datetime
+
+    from bot.services.campaigns import DATE_FORMAT
+
+    try:
+        return datetime.strptime(value.strip(), DATE_FORMAT).date()
+    except ValueError:
+        raise _fail(f"Error: {option} {value!r} is not a date dd/mm/yyyy.", 2) from None
+
+
+@app.command("export")
+def export(
+    out: Path = typer.Option(..., "--out", help="The file to write (.xlsx, or .zip for CSV)."),
+    fmt: str = typer.Option("xlsx", "--format", help="xlsx (one sheet per entity) or csv (a ZIP)."),
+    campaign: str | None = typer.Option(None, help="A campaign, by name or id."),
+    date_from: str | None = typer.Option(None, "--from", help="First day, dd/mm/yyyy (local)."),
+    date_to: str | None = typer.Option(None, "--to", help="Last day, dd/mm/yyyy (local)."),
+    lang: str = typer.Option("vi", help="Language of the headers and labels: vi or en."),
+) -> None:
+    """Export startups, ambassadors, requests, assignments, links and broadcasts for a
+    campaign or a period (the /report scope rules) as XLSX or CSV files in a ZIP."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from bot.clock import system_clock
+    from bot.services.exports import (
+        FORMATS,
+        ExportScope,
+        ExportService,
+        sheet_csv,
+        xlsx_bytes,
+        zip_bytes,
+    )
+    from bot.services.reports import ReportService
+    from storage.repositories import Repositories
+    from storage.repositories.exports import ENTITIES
+
+    if fmt not in FORMATS:
+        raise _fail(f"Error: unknown --format {fmt!r}: choose xlsx or csv.", 2)
+    if lang not in ("vi", "en"):
+        raise _fail(f"Error: unknown --lang {lang!r}: choose vi or en.", 2)
+    if campaign is None and (date_from is None or date_to is None):
+        raise _fail("Error: give --campaign NAME|ID, or --from and --to (dd/mm/yyyy).", 2)
+    if campaign is not None and (date_from or date_to):
+        raise _fail("Error: give either --campaign or --from/--to, not both.", 2)
+    first = _parse_day(date_from, "--from") if date_from else None
+    last = _parse_day(date_to, "--to") if date_to else None
+    if first and last and last < first:
+        raise _fail("Error: --to is before --from.", 2)
+    settings = _settings(require_token=False)
+
+    async def run(
+        sessionmaker: async_sessionmaker[AsyncSession],
+    ) -> tuple[bytes, dict[str, int]]:
+        async with sessionmaker() as session:
+            repos = Repositories.bind(session)
+            exports = ExportService(ReportService(repos, system_clock, tz=settings.tz))
+            if campaign is not None:
+                found = await _find_campaign(repos, campaign)
+                if found is None:
+                    raise _fail(f"Error: no campaign {campaign!r}.")
+                scope = await exports.resolve("campaign", found)
+            else:
+                assert first and last
+                slug = f"{first:%Y%m%d}-{last:%Y%m%d}"
+                scope = ExportScope(exports.reports.scope(first, last), slug)
+            with Progress(
+                TextColumn("{task.description:<12}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=console,
+            ) as bar:
+                task = bar.add_task("reading", total=len(ENTITIES) + 1)
+                sheets = []
+                for entity in ENTITIES:
+                    bar.update(task, description=entity)
+                    sheets.append(await exports.sheet(entity, scope.scope, lang))
+                    bar.advance(task)
+                bar.update(task, description="writing")
+                if fmt == "xlsx":
+                    data = xlsx_bytes(sheets)
+                else:
+                    data = zip_bytes({f"{s.entity}.csv": sheet_csv(s) for s in sheets})
+                bar.advance(task)
+            return data, {s.entity: len(s.rows) for s in sheets}
+
+    data, counts = asyncio.run(_with_db(settings, run))
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise _fail(f"Error: cannot write {out}: {exc.strerror or exc}.") from None
+    typer.echo(
+        f"Wrote {out} ({out.stat().st_size:,} bytes): "
+        + ", ".join(f"{n:,} {what}" for what, n in counts.items())
+        + "."
+    )
+
+
+async def _find_campaign(repos: Repositories, name_or_id: str) -> int | None:
+    """A campaign's id by its id or its name (whatever the case)."""
+    campaigns = await repos.campaigns.all()
+    wanted = name_or_id.strip()
+    for c in campaigns:
+        if wanted.isdigit() and c.id == int(wanted):
+            return c.id
+    for c in campaigns:
+        if c.name.casefold() == wanted.casefold():
+            return c.id
+    return None
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from handlers import (
     common,
     drafts,
     errors,
+    exports,
     fallback,
     group_registry,
     groups,
@@ -50,6 +51,7 @@ def build_root_router() -> Router:
         broadcasts.build_router(),  # /broadcast /broadcasts, progress, reports; "Got it"
         requests.build_router(),  # /requests /assignments /pause /resume, request cards
         links.build_router(),  # /submit and the link card; /links /export (organizers)
+        exports.build_router(),  # /export everything: scope, XLSX / CSV (organizers)
         ai_usage.build_router(),  # /ai_usage (organizers)
         policy.build_router(),  # /policy: policy themes across pitches (organizers)
         campaigns.build_router(),  # /campaigns, Move to campaign (organizers)

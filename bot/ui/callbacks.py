@@ -205,3 +205,15 @@ class ReportCB(CallbackData, prefix="rpt"):
 
     kind: str
     id: int = 0
+
+
+class ExportCB(CallbackData, prefix="ex"):
+    """/export, everything (organizers): ``scope`` (the scope question), ``fmt`` (the
+    format question for ``kind`` campaign ``id`` / month / 30d / quarter), ``go``
+    (send it as ``fmt`` xlsx / csv). Re-checked: organizers only, the campaign
+    exists, the kind and format are known."""
+
+    action: str
+    kind: str = ""
+    id: int = 0
+    fmt: str = ""

@@ -34,6 +34,7 @@ from bot.services.request_lists import Page
 from bot.ui.callbacks import LinkCB
 from bot.ui.cards import T
 from bot.ui.csv_export import cell, csv_bytes
+from bot.ui.exports import full_export_button
 from bot.ui.requests import fit, local_time, pager_row, request_title
 from storage.dto import LinkDTO
 
@@ -363,6 +364,7 @@ def export_kb(t: T) -> InlineKeyboardMarkup:
     for period, key in EXPORT_PERIOD_KEYS.items():
         kb.button(text=t(key), callback_data=LinkCB(action="export", value=period))
     kb.adjust(2)
+    kb.row(full_export_button(t))  # everything, as XLSX / CSV (handlers/exports.py)
     return kb.as_markup()
 
 

@@ -198,7 +198,8 @@ async def test_submit_confirm_duplicate_forged_export_and_list(
     await organizer.send("/export")
     question = await organizer.expect_message()
     periods = ("7d", "30d", "month", "all")
-    assert question.button_texts == [t(LANG, f"links.export.{p}") for p in periods]
+    assert question.button_texts[:4] == [t(LANG, f"links.export.{p}") for p in periods]
+    assert question.button_texts[4:] == [t(LANG, "export.btn.full")]
     await organizer.press(t(LANG, "links.export.all"), message=question)
     sent = await organizer.expect_message()
     assert sent.document is not None and sent.document["file_name"].endswith(".csv")

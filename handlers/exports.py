@@ -1,0 +1,79 @@
+"""/export, everything (organizers, private): from /export's question (the links CSV
+stays there), choose the scope (as /report: a campaign, this month, the last 30 days,
+the last quarter), then XLSX or CSV; the file comes as one document (the workbook,
+or the six CSVs in ``export-<scope>.zip``).
+
+Every handler is gated with ``IsOrganizer``; a refusal for everyone else comes last
+(forged callback data included). The scope and format are re-checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiogram import Bot, F, Router
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+
+from bot.errors import NotFound
+from bot.filters import IsOrganizer, PrivateChat
+from bot.services import Services
+from bot.services.exports import FORMATS, ExportService
+from bot.ui.callbacks import ExportCB
+from bot.ui.exports import caption, format_kb, scope_kb
+
+T = Callable[..., str]
+
+
+async def on_scope_question(callback: CallbackQuery, services: Services, t: T) -> None:
+    campaigns = await services.campaigns.all()
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.answer(t("export.choose"), reply_markup=scope_kb(campaigns, t))
+
+
+async def on_format_question(
+    callback: CallbackQuery, callback_data: ExportCB, services: Services, t: T
+) -> None:
+    await ExportService(services.reports).resolve(callback_data.kind, callback_data.id)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            t("export.format"), reply_markup=format_kb(callback_data.kind, callback_data.id, t)
+        )
+
+
+async def on_go(
+    callback: CallbackQuery,
+    callback_data: ExportCB,
+    bot: Bot,
+    services: Services,
+    lang: str,
+    t: T,
+) -> None:
+    if callback_data.fmt not in FORMATS:
+        raise NotFound("error.not_found")
+    exports = ExportService(services.reports)
+    scope = await exports.resolve(callback_data.kind, callback_data.id)
+    await callback.answer(t("export.working"))
+    file = await exports.build(scope, callback_data.fmt, lang)
+    await bot.send_document(
+        callback.from_user.id,
+        BufferedInputFile(file.data, filename=file.name),
+        caption=caption(scope.scope, file.counts, t, exports.tz),
+    )
+
+
+async def refuse(callback: CallbackQuery, t: T) -> None:
+    await callback.answer(t("error.not_allowed"), show_alert=True)
+
+
+def build_router() -> Router:
+    """A fresh router for the full export."""
+    router = Router(name=__name__)
+    router.callback_query.filter(PrivateChat())
+    org = IsOrganizer()
+    router.callback_query.register(on_scope_question, ExportCB.filter(F.action == "scope"), org)
+    router.callback_query.register(on_format_question, ExportCB.filter(F.action == "fmt"), org)
+    router.callback_query.register(on_go, ExportCB.filter(F.action == "go"), org)
+    router.callback_query.register(refuse, ExportCB.filter())  # forged data included
+    return router
