@@ -51,6 +51,7 @@ from bot.ui.callbacks import AckCB, BroadcastCB
 from bot.ui.cards import error_message
 from bot.ui.requests import local_time
 from bot.ui.states import Broadcasts
+from handlers.refusals import refuse, refuse_message
 from storage.dto import BroadcastDTO
 
 T = Callable[..., str]
@@ -419,17 +420,6 @@ async def on_ack(callback: CallbackQuery, callback_data: AckCB, services: Servic
         callback_data.id, message.chat.id, message.message_id, callback.from_user.id
     )
     await callback.answer(t("broadcast.ack.thanks" if first else "broadcast.ack.already"))
-
-
-# --- refusals -------------------------------------------------------------------------
-
-
-async def refuse_message(message: Message, t: T) -> None:
-    await message.answer(t("error.not_allowed"))
-
-
-async def refuse(callback: CallbackQuery, t: T) -> None:
-    await callback.answer(t("error.not_allowed"), show_alert=True)
 
 
 def build_router() -> Router:

@@ -22,6 +22,7 @@ from bot.ui.callbacks import CampaignCB
 from bot.ui.campaigns import campaign_dates, campaign_list_kb, campaign_list_text, move_kb
 from bot.ui.cards import error_message
 from bot.ui.states import Campaigns
+from handlers.refusals import refuse, refuse_message
 
 T = Callable[..., str]
 
@@ -125,14 +126,6 @@ async def on_move_to(
         await callback.message.edit_text(
             note, reply_markup=move_kb(rid, moved.request.campaign_id, campaigns, t)
         )
-
-
-async def refuse_message(message: Message, t: T) -> None:
-    await message.answer(t("error.not_allowed"))
-
-
-async def refuse(callback: CallbackQuery, t: T) -> None:
-    await callback.answer(t("error.not_allowed"), show_alert=True)
 
 
 def build_router() -> Router:

@@ -20,6 +20,7 @@ from bot.services import Services
 from bot.services.exports import FORMATS, ExportService
 from bot.ui.callbacks import ExportCB
 from bot.ui.exports import caption, format_kb, scope_kb
+from handlers.refusals import refuse
 
 T = Callable[..., str]
 
@@ -61,10 +62,6 @@ async def on_go(
         BufferedInputFile(file.data, filename=file.name),
         caption=caption(scope.scope, file.counts, t, exports.tz),
     )
-
-
-async def refuse(callback: CallbackQuery, t: T) -> None:
-    await callback.answer(t("error.not_allowed"), show_alert=True)
 
 
 def build_router() -> Router:

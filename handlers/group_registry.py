@@ -34,6 +34,7 @@ from bot.ui.callbacks import GroupCB
 from bot.ui.cards import applicant_name, error_message
 from bot.ui.groups import group_card, group_kb, group_list_kb, group_list_text, tags_text
 from bot.ui.states import Groups
+from handlers.refusals import refuse, refuse_message
 from storage.dto import GroupDTO
 
 T = Callable[..., str]
@@ -199,10 +200,6 @@ async def on_groups(message: Message, bot: Bot, services: Services, t: T) -> Non
     await message.answer(text, reply_markup=kb)
 
 
-async def refuse_message(message: Message, t: T) -> None:
-    await message.answer(t("error.not_allowed"))
-
-
 async def _edit(callback: CallbackQuery, text: str, kb: Any) -> None:
     await callback.answer()
     if isinstance(callback.message, Message):
@@ -279,10 +276,6 @@ async def on_tags_typed(
         t("group.tags.saved", title=group.title, tags=tags_text(group, t)),
         reply_markup=group_kb(group, int(data.get("page", 0)), t),
     )
-
-
-async def refuse(callback: CallbackQuery, t: T) -> None:
-    await callback.answer(t("error.not_allowed"), show_alert=True)
 
 
 def build_router() -> Router:

@@ -47,6 +47,7 @@ from bot.ui.links import (
     stories_kb,
 )
 from bot.ui.states import Links
+from handlers.refusals import refuse
 from storage.dto import LinkDTO
 
 T = Callable[..., str]
@@ -353,10 +354,6 @@ async def on_export(
     )
     caption = t("links.export.caption", count=len(lines), period=name)
     await bot.send_document(callback.from_user.id, document, caption=caption)
-
-
-async def refuse(callback: CallbackQuery, t: T) -> None:
-    await callback.answer(t("error.not_allowed"), show_alert=True)
 
 
 def build_router() -> Router:

@@ -19,6 +19,7 @@ from bot.services import Services
 from bot.ui.callbacks import PitchReviewCB
 from bot.ui.cards import error_message
 from bot.ui.states import PitchForm
+from handlers.refusals import refuse
 
 T = Callable[..., str]
 
@@ -85,10 +86,6 @@ async def on_reject_reason(
 
 async def on_reason_not_text(message: Message, t: T) -> None:
     await message.answer(t("review.ask_reason"))
-
-
-async def refuse(callback: CallbackQuery, t: T) -> None:
-    await callback.answer(t("error.not_allowed"), show_alert=True)
 
 
 def build_router() -> Router:

@@ -23,6 +23,7 @@ from bot.services.reports import PERIODS, Report
 from bot.ui.callbacks import ReportCB
 from bot.ui.report_chart import render_chart
 from bot.ui.reports import SUBSCRIBE, report_text, scope_kb, subscription_kb
+from handlers.refusals import refuse, refuse_message
 
 T = Callable[..., str]
 
@@ -62,14 +63,6 @@ async def on_subscribe(callback: CallbackQuery, services: Services, t: T) -> Non
     await callback.answer(t("report.sub.on" if subscribed else "report.sub.off"))
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=subscription_kb(subscribed, t))
-
-
-async def refuse_message(message: Message, t: T) -> None:
-    await message.answer(t("error.not_allowed"))
-
-
-async def refuse(callback: CallbackQuery, t: T) -> None:
-    await callback.answer(t("error.not_allowed"), show_alert=True)
 
 
 def build_router() -> Router:

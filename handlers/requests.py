@@ -44,6 +44,7 @@ from bot.ui.requests import (
     request_title,
     story_kb,
 )
+from handlers.refusals import refuse
 from storage.dto import StoryRequestDTO
 
 T = Callable[..., str]
@@ -243,10 +244,6 @@ async def on_cancel_confirmed(
     if isinstance(callback.message, Message):
         await callback.message.edit_reply_markup(reply_markup=None)
     await notify_cancelled(bot, services, translator, result)
-
-
-async def refuse(callback: CallbackQuery, t: T) -> None:
-    await callback.answer(t("error.not_allowed"), show_alert=True)
 
 
 # --- ambassadors ---------------------------------------------------------------------
