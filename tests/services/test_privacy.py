@@ -12,8 +12,9 @@ others' data is untouched.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -330,10 +331,12 @@ def leftovers(
 ) -> list[tuple[str, str, Any]]:
     """Cells still holding one of ``values`` (case-insensitive) or the Telegram id."""
     needles = [v.lower() for v in values.values()]
+    # The Telegram id as a whole number: "7002" inside "…05.770023" is not the id.
+    uid_re = re.compile(rf"(?<!\d){uid}(?!\d)")
     bad = []
     for table, column, value in cells:
-        if isinstance(value, bool):
-            continue
+        if isinstance(value, bool | datetime | date):
+            continue  # times and flags hold nothing of a person
         if isinstance(value, int):
             if value == uid:
                 bad.append((table, column, value))
@@ -343,7 +346,7 @@ def leftovers(
         )
         if text in allowed:
             continue
-        if any(n in text.lower() for n in needles) or str(uid) in text:
+        if any(n in text.lower() for n in needles) or uid_re.search(text):
             bad.append((table, column, value))
     return bad
 
