@@ -21,6 +21,7 @@ from handlers import (
     group_registry,
     groups,
     links,
+    mine,
     offers,
     outcomes,
     pitch,
@@ -50,6 +51,7 @@ def build_root_router() -> Router:
         pitch_review.build_router(),  # organizers decide on pitches (+ refusals)
         broadcasts.build_router(),  # /broadcast /broadcasts, progress, reports; "Got it"
         requests.build_router(),  # /requests /assignments /pause /resume, request cards
+        mine.build_router(),  # /myreport (startups) /mystats (ambassadors), leaderboard
         links.build_router(),  # /submit and the link card; /links /export (organizers)
         exports.build_router(),  # /export everything: scope, XLSX / CSV (organizers)
         ai_usage.build_router(),  # /ai_usage (organizers)

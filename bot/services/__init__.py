@@ -13,6 +13,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.campaigns import CampaignService
 from bot.services.groups import GroupService
 from bot.services.links import LinkService
+from bot.services.mine import MineService
 from bot.services.offers import OfferService
 from bot.services.organizers import OrganizerService
 from bot.services.outcomes import OutcomeService
@@ -51,6 +52,7 @@ class Services:
     privacy: PrivacyService
     campaigns: CampaignService
     reports: ReportService
+    mine: MineService
 
     @classmethod
     def build(cls, repos: Repositories, settings: Settings, clock: Clock) -> Services:
@@ -90,4 +92,5 @@ class Services:
             ),
             campaigns=CampaignService(repos, clock),
             reports=ReportService(repos, clock, tz=tz),
+            mine=MineService(repos, clock),
         )

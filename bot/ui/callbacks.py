@@ -217,3 +217,10 @@ class ExportCB(CallbackData, prefix="ex"):
     kind: str = ""
     id: int = 0
     fmt: str = ""
+
+
+class MineCB(CallbackData, prefix="mine"):
+    """/mystats: ``action`` "lb" toggles the leaderboard opt-in. Re-checked: the
+    approved ambassador who pressed, for themself only."""
+
+    action: str

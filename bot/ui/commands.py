@@ -19,6 +19,8 @@ EVERYONE = (
     ("pitch", "cmd.pitch"),
     ("requests", "cmd.requests"),
     ("assignments", "cmd.assignments"),
+    ("myreport", "cmd.myreport"),
+    ("mystats", "cmd.mystats"),
     ("submit", "cmd.submit"),
     ("pause", "cmd.pause"),
     ("resume", "cmd.resume"),

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Row, Table, bindparam, delete, func, insert, select
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, update
 
 from storage.dto import AmbassadorDTO, ChannelDTO, StartupDTO
 from storage.models import Ambassador, Channel, Startup
@@ -108,6 +108,19 @@ class AmbassadorRepo(_ProfileRepo[AmbassadorDTO]):
             "paused",
         }
     )
+
+    async def toggle_leaderboard(self, ambassador_id: int) -> bool:
+        """Flip the leaderboard opt-in in one UPDATE; the new value."""
+        await self.session.execute(
+            update(Ambassador)
+            .where(Ambassador.id == ambassador_id)
+            .values(leaderboard=~Ambassador.leaderboard)
+            .execution_options(synchronize_session=False)
+        )
+        value = await self.session.scalar(
+            select(Ambassador.leaderboard).where(Ambassador.id == ambassador_id)
+        )
+        return bool(value)
 
     async def display_names(self, ambassador_ids: Iterable[int]) -> dict[int, str | None]:
         """Display names of these ambassadors, in one query (lists and cards)."""

@@ -42,10 +42,26 @@ per figure:
 - *weekly*: links (the links' scope) per ISO week (Monday 00:00 local time) and
   platform, for the weeks that cover the scope's period; links outside those weeks
   are not in the series. This is the series the chart reads.
+
+**One startup's report (``/myreport``)** and **one ambassador's stats
+(``/mystats``)** use the same definitions, over all time (no period):
+
+- *startup requests*: its submitted requests (not drafts), newest first; *coverage*:
+  the stories (accepted, overdue, published) of those requests and who writes them.
+- *startup totals*: its links by platform, and **reach** by platform: for each
+  platform, the sum of the audiences of the channels on that platform of the
+  ambassadors who posted at least one of its links there (an ambassador and platform
+  counted once however many links; channels with no audience count 0).
+- *ambassador stats*: ``accepted`` = offers said yes to (ACCEPTED_OFFERS);
+  ``stories``, ``due``, ``published``, ``on_time`` as for the report; ``overdue`` =
+  due but not published (deadline passed). On-time rate = on time / due.
+- *leaderboard rank*: among approved ambassadors who opted in (``leaderboard``), by
+  stories published on time, highest first; ties share a rank (``RANK()``: 1, 1, 3).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -67,13 +83,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Ambassador, Assignment, Link, Startup, StoryRequest
+from storage.models import Ambassador, Assignment, Channel, Link, Startup, StoryRequest
 
 _R: Table = StoryRequest.__table__  # type: ignore[assignment]
 _A: Table = Assignment.__table__  # type: ignore[assignment]
 _L: Table = Link.__table__  # type: ignore[assignment]
 _S: Table = Startup.__table__  # type: ignore[assignment]
 _AMB: Table = Ambassador.__table__  # type: ignore[assignment]
+_CH: Table = Channel.__table__  # type: ignore[assignment]
 
 #: Assignment statuses that hold a slot: a story being written or published.
 STORY_STATUSES = ("accepted", "overdue", "published")
@@ -176,6 +193,35 @@ class WeeklySeries:
         for index, platform, n in self.counts:
             out.setdefault(platform, [0] * len(self.weeks))[index] = n
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformTotal:
+    platform: str
+    links: int
+    reach: int
+
+
+@dataclass(frozen=True, slots=True)
+class AmbassadorStats:
+    accepted: int
+    stories: int
+    due: int
+    published: int
+    on_time: int
+    overdue: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return ratio(self.on_time, self.due)
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardRank:
+    """``rank`` is None when the ambassador has not opted in."""
+
+    rank: int | None
+    peers: int
 
 
 def iso_week_starts(start: datetime, end: datetime, tz: ZoneInfo) -> list[datetime]:
@@ -384,3 +430,145 @@ class ReportRepo:
         )
         weeks = tuple(b.date() for b in bounds[:-1])
         return WeeklySeries(weeks, tuple((int(r.week), r.platform, _int(r.n)) for r in rows))
+
+    # -- one startup, one ambassador (/myreport, /mystats) -----------------------------
+
+    async def startup_requests(self, startup_id: int, limit: int = 10) -> list[Any]:
+        """Its submitted requests, newest first: id, status, need, deadline."""
+        rows = await self.session.execute(
+            select(_R.c.id, _R.c.status, _R.c.need, _R.c.deadline)
+            .where(_R.c.startup_id == startup_id, _R.c.status != "draft")
+            .order_by(_R.c.id.desc())
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def coverage(self, request_ids: list[int]) -> list[Any]:
+        """The stories of these requests: request_id, status, the ambassador's name."""
+        if not request_ids:
+            return []
+        rows = await self.session.execute(
+            select(_A.c.request_id, _A.c.status, _AMB.c.display_name)
+            .select_from(_A.join(_AMB, _AMB.c.id == _A.c.ambassador_id))
+            .where(_A.c.request_id.in_(request_ids), _A.c.status.in_(STORY_STATUSES))
+            .order_by(_A.c.request_id, _A.c.id)
+        )
+        return list(rows)
+
+    async def request_links(self, request_ids: list[int]) -> list[Any]:
+        """The links of these requests: request_id, platform, original_url."""
+        if not request_ids:
+            return []
+        rows = await self.session.execute(
+            select(_L.c.request_id, _L.c.platform, _L.c.original_url)
+            .where(_L.c.request_id.in_(request_ids))
+            .order_by(_L.c.request_id, _L.c.id)
+        )
+        return list(rows)
+
+    async def startup_totals(self, startup_id: int) -> tuple[PlatformTotal, ...]:
+        """Links and reach by platform (see the module docstring), one statement."""
+        links = (
+            select(_L.c.platform.label("platform"), func.count().label("n"))
+            .where(_L.c.startup_id == startup_id)
+            .group_by(_L.c.platform)
+            .subquery("links")
+        )
+        pairs = (
+            select(_L.c.ambassador_id, _L.c.platform)
+            .where(_L.c.startup_id == startup_id)
+            .distinct()
+            .subquery("pairs")
+        )
+        reach = (
+            select(pairs.c.platform.label("platform"), func.sum(_CH.c.audience).label("reach"))
+            .select_from(
+                pairs.join(
+                    _CH,
+                    and_(
+                        _CH.c.ambassador_id == pairs.c.ambassador_id,
+                        _CH.c.platform == pairs.c.platform,
+                    ),
+                )
+            )
+            .group_by(pairs.c.platform)
+            .subquery("reach")
+        )
+        rows = await self.session.execute(
+            select(links.c.platform, links.c.n, func.coalesce(reach.c.reach, 0).label("reach"))
+            .select_from(links.outerjoin(reach, reach.c.platform == links.c.platform))
+            .order_by(links.c.n.desc(), links.c.platform)
+        )
+        return tuple(PlatformTotal(r.platform, _int(r.n), _int(r.reach)) for r in rows)
+
+    async def ambassador_stats(self, ambassador_id: int, now: datetime) -> AmbassadorStats:
+        story = _A.c.status.in_(STORY_STATUSES)
+        published = _A.c.status == "published"
+        due = and_(story, or_(published, _R.c.deadline <= now))
+        row = (
+            await self.session.execute(
+                select(
+                    func.sum(case((_A.c.status.in_(ACCEPTED_OFFERS), 1), else_=0)).label("acc"),
+                    func.sum(case((story, 1), else_=0)).label("stories"),
+                    func.sum(case((due, 1), else_=0)).label("due"),
+                    func.sum(case((published, 1), else_=0)).label("published"),
+                    func.sum(case((self._on_time(), 1), else_=0)).label("on_time"),
+                    func.sum(case((and_(due, ~published), 1), else_=0)).label("overdue"),
+                )
+                .select_from(_A.join(_R, _R.c.id == _A.c.request_id))
+                .where(_A.c.ambassador_id == ambassador_id)
+            )
+        ).one()
+        return AmbassadorStats(
+            _int(row.acc),
+            _int(row.stories),
+            _int(row.due),
+            _int(row.published),
+            _int(row.on_time),
+            _int(row.overdue),
+        )
+
+    async def ambassador_links(self, ambassador_id: int) -> Counted:
+        n = func.count()
+        rows = await self.session.execute(
+            select(_L.c.platform, n.label("n"))
+            .where(_L.c.ambassador_id == ambassador_id)
+            .group_by(_L.c.platform)
+            .order_by(n.desc(), _L.c.platform)
+        )
+        return tuple((r.platform, _int(r.n)) for r in rows)
+
+    async def leaderboard_rank(self, ambassador_id: int) -> LeaderboardRank:
+        """Rank among opted-in approved ambassadors by stories published on time."""
+        score = (
+            select(func.count())
+            .select_from(_A.join(_R, _R.c.id == _A.c.request_id))
+            .where(_A.c.ambassador_id == _AMB.c.id, self._on_time())
+            .scalar_subquery()
+        )
+        scores = (
+            select(_AMB.c.id.label("id"), score.label("score"))
+            .where(_AMB.c.status == "approved", _AMB.c.leaderboard.is_(True))
+            .subquery("scores")
+        )
+        ranked = select(
+            scores.c.id,
+            func.rank().over(order_by=scores.c.score.desc()).label("rank"),
+            func.count().over().label("peers"),
+        ).subquery("ranked")
+        rows = (
+            await self.session.execute(
+                select(ranked.c.id, ranked.c.rank, ranked.c.peers)
+                .order_by((ranked.c.id == ambassador_id).desc())
+                .limit(1)
+            )
+        ).all()
+        return _rank(rows, ambassador_id)
+
+
+def _rank(rows: Sequence[Any], ambassador_id: int) -> LeaderboardRank:
+    if not rows:
+        return LeaderboardRank(None, 0)
+    row = rows[0]
+    peers = _int(row.peers)
+    return LeaderboardRank(_int(row.rank) if row.id == ambassador_id else None, peers)

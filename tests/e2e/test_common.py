@@ -84,6 +84,8 @@ async def test_command_menus(emulator: Emulator) -> None:
         "pitch",
         "requests",
         "assignments",
+        "myreport",
+        "mystats",
         "submit",
         "pause",
         "resume",

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KEY_RE = re.compile(
     r"^(ai|ask|assignment|brief|btn|card|cancel|cmd|consent|decision|error|field|fallback|group|help|language|org"
     r"|match|profile|reg|review|role|start|status|value|pitch|request|offer|question|assignments|draft"
-    r"|availability|ambassador|reminder|link|links|settings|digest|broadcast|policy|needs|privacy|campaign|report|outcome|export)\.[a-z0-9_.]+$"
+    r"|availability|ambassador|reminder|link|links|settings|digest|broadcast|policy|needs|privacy|campaign|report|outcome|export|mine)\.[a-z0-9_.]+$"
 )
 
 
