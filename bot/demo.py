@@ -5,13 +5,15 @@ provinces (weighted to the big cities); ambassadors (journalists, creators, pres
 and TV partners, community leaders) with channels and audiences; two campaigns (the
 last one active); story requests in every status; assignments that follow the state
 machine (``bot/services/assignment_states.py``); links on the ambassadors' platforms
-with realistic URLs, on time or late; a few tagged groups.
+with realistic URLs, on time or late; what came of the requests whose links are in
+(asked 30 days after the last link, most answered, some with a note); a few tagged
+groups.
 
 Everything comes from one ``random.Random(seed)`` and ``now``, so a seed and a time
 give the same rows on SQLite and PostgreSQL. Rows are built in memory and inserted
 with SQLAlchemy Core in chunks (executemany), one transaction per kind of row.
 
-Invariants the generator keeps (checked by ``tests/unit/test_demo_cli.py``):
+Invariants the generator keeps (checked by ``tests/storage/test_demo.py``):
 
 - ``story_requests.accepted`` equals its accepted, published and overdue
   assignments and never exceeds ``wanted``; a ``filled`` or ``completed`` request
@@ -23,6 +25,16 @@ Invariants the generator keeps (checked by ``tests/unit/test_demo_cli.py``):
   is ``late`` exactly when submitted after the deadline, and its platform and
   normalized URL are what ``normalize_link`` makes of it.
 - Profiles, requests and assignments exist only for approved members.
+- A request outcome exists only where the bot would have asked: the request's links
+  are in (at least one link, no offered, accepted or overdue assignment) and
+  ``asked_at`` is 30 days or more after its last link, not after ``now``. Answered
+  ones have ``answered_at`` after ``asked_at`` (not after ``now``) and 1 to 3 kinds in
+  button order, or "nothing" alone; unanswered ones have no kinds and no note. Every
+  request whose links were in by ``now`` minus 31 days has been asked (the daily pass
+  has run).
+
+The outcomes are drawn after every other row, so adding them left the rest of the
+data set of a seed as it was.
 """
 
 from __future__ import annotations
@@ -44,6 +56,8 @@ from bot.provinces import NATIONWIDE, all_provinces, fold
 from bot.reference import codes
 from bot.services.assignment_states import HOLDS_A_SLOT, Status
 from bot.services.link_urls import normalize_link
+from bot.services.outcomes import AFTER as OUTCOME_AFTER
+from bot.services.outcomes import KINDS as OUTCOME_KINDS
 from bot.services.users import CONSENT_VERSION
 from storage.models import (
     Ambassador,
@@ -53,6 +67,7 @@ from storage.models import (
     Channel,
     Group,
     Link,
+    RequestOutcome,
     Startup,
     StoryRequest,
     User,
@@ -110,6 +125,7 @@ class DemoSummary:
     requests: int = 0
     assignments: int = 0
     links: int = 0
+    outcomes: int = 0
     groups: int = 0
     seconds: float = 0.0
     by_status: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -429,6 +445,7 @@ class _Rows:
     requests: list[dict[str, Any]] = field(default_factory=list)
     assignments: list[dict[str, Any]] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
     groups: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -938,7 +955,87 @@ def build_rows(size: Size, *, seed: int, now: datetime) -> _Rows:
                 "updated_at": created,
             }
         )
+
+    _outcomes(rows, rng, now)
     return rows
+
+
+#: Assignments that may still bring links (``storage/repositories/outcomes.py``).
+_STILL_COMING = ("offered", "accepted", "overdue")
+#: How likely each kind is ticked (a story most often brings readers and press).
+_OUTCOME_WEIGHTS = {"investor": 12, "partner": 22, "customers": 30, "policy": 6, "media": 30}
+_OUTCOME_NOTES: dict[str, tuple[str, ...]] = {
+    "investor": (
+        "Hai quỹ đầu tư liên hệ sau khi đọc bài, đang trao đổi về vòng gọi vốn tiếp theo.",
+        "Một nhà đầu tư thiên thần hẹn gặp trực tiếp tại văn phòng.",
+    ),
+    "partner": (
+        "Một hợp tác xã liên hệ để thử nghiệm sản phẩm trong ba tháng.",
+        "Đã ký biên bản ghi nhớ với một doanh nghiệp phân phối.",
+    ),
+    "customers": (
+        "Lượng đăng ký mới tăng gấp đôi trong tuần đăng bài.",
+        "Có thêm khoảng 200 khách hàng biết đến sản phẩm qua bài viết.",
+    ),
+    "policy": ("Sở Khoa học và Công nghệ mời tham dự buổi đối thoại về cơ chế thử nghiệm.",),
+    "media": (
+        "Hai tờ báo khác đăng lại bài và mời phỏng vấn.",
+        "Được mời lên bản tin khởi nghiệp của đài truyền hình địa phương.",
+    ),
+    "nothing": ("Chưa thấy thay đổi rõ rệt, sẽ theo dõi thêm.",),
+}
+
+
+def _outcomes(rows: _Rows, rng: random.Random, now: datetime) -> None:
+    """What came of each request whose links are in, asked as the daily pass would:
+    30 days after the last link (within the following day); about 70 % answered
+    within ten days, 15 % of those "nothing yet", the rest 1 to 3 kinds; 40 % of the
+    answers with a Vietnamese note."""
+    coming = {a["request_id"] for a in rows.assignments if a["status"] in _STILL_COMING}
+    last_link: dict[int, datetime] = {}
+    for link in rows.links:
+        rid = link["request_id"]
+        last_link[rid] = max(last_link.get(rid, link["submitted_at"]), link["submitted_at"])
+    others = [k for k in OUTCOME_KINDS if k != "nothing"]
+    weights = [_OUTCOME_WEIGHTS[k] for k in others]
+    for request in rows.requests:
+        rid = request["id"]
+        last = last_link.get(rid)
+        if last is None or rid in coming:
+            continue
+        asked_at = last + OUTCOME_AFTER + timedelta(hours=rng.uniform(0, 24))
+        if asked_at > now:
+            continue
+        answered_at = None
+        kinds: list[str] = []
+        note = None
+        if rng.random() < 0.7:
+            first, latest = (
+                asked_at + timedelta(minutes=10),
+                min(asked_at + timedelta(days=10), now),
+            )
+            answered_at = _between(rng, first, latest) if first <= latest else None
+        if answered_at is not None:
+            if rng.random() < 0.15:
+                kinds = ["nothing"]
+            else:
+                wanted = rng.choice((1, 1, 1, 2, 2, 3))
+                picked: set[str] = set()
+                while len(picked) < wanted:
+                    picked.add(rng.choices(others, weights)[0])
+                kinds = [k for k in OUTCOME_KINDS if k in picked]
+            if rng.random() < 0.4:
+                note = rng.choice(_OUTCOME_NOTES[rng.choice(kinds)])
+        rows.outcomes.append(
+            {
+                "id": len(rows.outcomes) + 1,
+                "request_id": rid,
+                "asked_at": asked_at,
+                "answered_at": answered_at,
+                "kinds": kinds,
+                "note": note,
+            }
+        )
 
 
 def _normalized(url: str, cache: dict[str, str | None]) -> tuple[str, str]:
@@ -1027,7 +1124,7 @@ async def wipe(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
 
 
 _SEQUENCED = ("campaigns", "startups", "ambassadors", "ambassador_channels", "story_requests",
-              "assignments", "links", "groups")  # fmt: skip
+              "assignments", "links", "request_outcomes", "groups")  # fmt: skip
 
 
 async def seed_demo(
@@ -1061,6 +1158,7 @@ async def seed_demo(
         ("requests", StoryRequest.__table__, rows.requests),  # type: ignore[list-item]
         ("assignments", Assignment.__table__, rows.assignments),  # type: ignore[list-item]
         ("links", Link.__table__, rows.links),  # type: ignore[list-item]
+        ("outcomes", RequestOutcome.__table__, rows.outcomes),  # type: ignore[list-item]
         ("groups", Group.__table__, rows.groups),  # type: ignore[list-item]
     ]
     for label, table, batch in plan:
@@ -1097,6 +1195,7 @@ async def seed_demo(
         requests=len(rows.requests),
         assignments=len(rows.assignments),
         links=len(rows.links),
+        outcomes=len(rows.outcomes),
         groups=len(rows.groups),
         seconds=round(time.perf_counter() - started, 2),
         by_status={

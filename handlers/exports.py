@@ -1,7 +1,9 @@
 """/export, everything (organizers, private): from /export's question (the links CSV
 stays there), choose the scope (as /report: a campaign, this month, the last 30 days,
 the last quarter), then XLSX or CSV; the file comes as one document (the workbook,
-or the six CSVs in ``export-<scope>.zip``).
+or the six CSVs in ``export-<scope>.zip``). A file over Telegram's limit for a
+bot's document (``MAX_DOCUMENT_BYTES``) is not sent: the organizer is told to choose
+a narrower scope or to use ``in2spire export ... --out FILE`` on the server.
 
 Every handler is gated with ``IsOrganizer``; a refusal for everyone else comes last
 (forged callback data included). The scope and format are re-checked.
@@ -9,9 +11,11 @@ Every handler is gated with ``IsOrganizer``; a refusal for everyone else comes l
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramEntityTooLarge
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from bot.errors import NotFound
@@ -23,6 +27,18 @@ from bot.ui.exports import caption, format_kb, scope_kb
 from handlers.refusals import refuse
 
 T = Callable[..., str]
+
+#: The largest document a bot may send (Bot API: 50 MB; bigger uploads are refused
+#: with 413 Request Entity Too Large). Read at call time, so a test can lower it.
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+_MB = 1024 * 1024
+
+
+def megabytes(size: int, lang: str) -> str:
+    """``size`` bytes in MB, rounded up to one decimal, none when whole (a decimal
+    comma in Vietnamese): 50 MB, 73,5 MB."""
+    text = f"{math.ceil(size * 10 / _MB) / 10:.1f}".removesuffix(".0")
+    return text.replace(".", ",") if lang == "vi" else text
 
 
 async def on_scope_question(callback: CallbackQuery, services: Services, t: T) -> None:
@@ -57,11 +73,23 @@ async def on_go(
     scope = await exports.resolve(callback_data.kind, callback_data.id)
     await callback.answer(t("export.working"))
     file = await exports.build(scope, callback_data.fmt, lang)
-    await bot.send_document(
-        callback.from_user.id,
-        BufferedInputFile(file.data, filename=file.name),
-        caption=caption(scope.scope, file.counts, t, exports.tz),
+    uid = callback.from_user.id
+    too_big = t(
+        "export.too_big",
+        size=megabytes(len(file.data), lang),
+        limit=megabytes(MAX_DOCUMENT_BYTES, lang),
     )
+    if len(file.data) > MAX_DOCUMENT_BYTES:
+        await bot.send_message(uid, too_big)  # not tried: Telegram would refuse it
+        return
+    try:
+        await bot.send_document(
+            uid,
+            BufferedInputFile(file.data, filename=file.name),
+            caption=caption(scope.scope, file.counts, t, exports.tz),
+        )
+    except TelegramEntityTooLarge:  # the server's limit is lower than ours
+        await bot.send_message(uid, too_big)
 
 
 def build_router() -> Router:

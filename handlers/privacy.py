@@ -10,6 +10,7 @@ from typing import Any
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -24,6 +25,7 @@ from bot.services.users import CONSENT_KEYS, CONSENT_VERSION
 from bot.ui.callbacks import PrivacyCB
 from bot.ui.cards import ROLE_KEYS
 from storage.dto import UserDTO
+from storage.fsm import conversations_in
 
 T = Callable[..., str]
 
@@ -38,11 +40,16 @@ def export_document(data: dict[str, Any], user_id: int) -> BufferedInputFile:
 
 
 async def on_mydata(
-    message: Message, bot: Bot, services: Services, translator: Translator, t: T
+    message: Message,
+    bot: Bot,
+    services: Services,
+    translator: Translator,
+    fsm_storage: BaseStorage,
+    t: T,
 ) -> None:
     assert message.from_user
     uid = message.from_user.id
-    data = await services.privacy.export(uid)
+    data = await services.privacy.export(uid, conversations_in(fsm_storage))
     consent = data.get("consent")
     if isinstance(consent, dict) and consent.get("version") == CONSENT_VERSION:
         # The exact notice the person agreed to, in every language it was offered in.
@@ -77,6 +84,7 @@ async def on_confirm(
     callback_data: PrivacyCB,
     bot: Bot,
     state: FSMContext,
+    fsm_storage: BaseStorage,
     services: Services,
     translator: Translator,
     user: UserDTO | None,
@@ -105,8 +113,9 @@ async def on_confirm(
     if user is None:
         await callback.answer(t("privacy.delete.nothing"), show_alert=True)
         return
-    erasure = await services.privacy.erase(uid)
-    await state.clear()  # the database's rows are gone already; Redis keeps its own
+    # Every conversation of theirs goes too (all chats and bots; Redis keys included).
+    erasure = await services.privacy.erase(uid, conversations_in(fsm_storage))
+    await state.clear()  # already gone: this keeps the update's own view in step
     await callback.answer()
     if message:
         await message.edit_text(t("privacy.delete.done"))

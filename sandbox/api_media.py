@@ -5,15 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.api_common import Params, common_fields, consume_quota, markup_param, reply_target
-from sandbox.errors import bad_request
+from sandbox.errors import ApiError, bad_request
 from sandbox.media import document_json, photo_sizes, resolve_input_file
+from sandbox.params import Upload
 from sandbox.text import format_text
 from sandbox.world import World
 
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files, like the cloud Bot API
+#: Bots may upload files of up to 50 MB; the cloud Bot API answers a bigger upload
+#: with 413 Request Entity Too Large (and sends nothing).
+MAX_UPLOAD = 50 * 1024 * 1024
 
 
 def _send_media(w: World, p: Params, kind: str) -> dict[str, Any]:
+    upload = p.get(kind)
+    if isinstance(upload, Upload) and len(upload.data) > MAX_UPLOAD:  # refused up front
+        raise ApiError(413, "Request Entity Too Large")
     chat = w.writable_chat(p["chat_id"])
     parse_mode = p.get("parse_mode")
     caption, entities = format_text(

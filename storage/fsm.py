@@ -124,3 +124,97 @@ class SQLAlchemyStorage(BaseStorage):
 
     async def close(self) -> None:
         """The engine is owned and disposed by the application, not by the storage."""
+
+
+# --- one person's conversations (/mydata, /deleteme) ------------------------------
+#
+# In the database storage a person's rows are read and deleted with their other data,
+# in the same transaction (``storage/repositories/privacy.py``). aiogram's
+# RedisStorage keeps them in Redis, as ``<prefix>:<bot>:<chat>[:<thread>]:<user>
+# [:<destiny>]:state`` and ``...:data`` (``DefaultKeyBuilder``): they are found with
+# SCAN (never KEYS, which blocks the server) and read or deleted here.
+
+#: The parts RedisStorage writes (``lock`` keys belong to event isolation: left alone).
+_PARTS = ("state", "data")
+
+
+def _glob_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "[]*?\\" else ch for ch in text)
+
+
+class RedisConversations:
+    """Every FSM key of one person in a RedisStorage: all bots, chats (private chats,
+    groups, topics) and destinies."""
+
+    def __init__(self, storage: Any, *, batch: int = 500) -> None:
+        builder = storage.key_builder
+        if not isinstance(builder, DefaultKeyBuilder):
+            raise TypeError("RedisConversations needs aiogram's DefaultKeyBuilder")
+        self.redis = storage.redis
+        self.json_loads = storage.json_loads
+        self.builder = builder
+        self.batch = batch
+
+    def _pattern(self, user_id: int) -> str:
+        sep = _glob_escape(self.builder.separator)
+        return f"{_glob_escape(self.builder.prefix)}{sep}*{sep}{user_id}{sep}*"
+
+    def base_of(self, key: str, user_id: int) -> str | None:
+        """The key without its part if it is one of ``user_id``'s state or data keys."""
+        sep = self.builder.separator
+        if not key.startswith(self.builder.prefix + sep):
+            return None
+        segments = key[len(self.builder.prefix) + len(sep) :].split(sep)
+        if segments[-1] not in _PARTS:
+            return None
+        user = -3 if self.builder.with_destiny else -2
+        least = -user + 1 + int(self.builder.with_bot_id)  # [bot] chat user [destiny] part
+        if len(segments) < least or segments[user] != str(user_id):
+            return None
+        return key[: -len(sep + segments[-1])]
+
+    async def keys(self, user_id: int) -> list[str]:
+        found: set[str] = set()
+        async for raw in self.redis.scan_iter(match=self._pattern(user_id), count=self.batch):
+            key = raw.decode() if isinstance(raw, bytes) else str(raw)
+            if self.base_of(key, user_id) is not None:
+                found.add(key)
+        return sorted(found)
+
+    async def states_of(self, user_id: int) -> list[dict[str, Any]]:
+        """``{"key", "state", "data"}`` per conversation, as the database rows."""
+        records: dict[str, dict[str, Any]] = {}
+        for key in await self.keys(user_id):
+            base = self.base_of(key, user_id)
+            assert base is not None
+            value = await self.redis.get(key)
+            if value is None:  # gone meanwhile
+                continue
+            text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+            record = records.setdefault(base, {"key": base, "state": None, "data": {}})
+            if key[len(base) :] == self.builder.separator + "state":
+                record["state"] = text
+            else:
+                record["data"] = self.json_loads(text)
+        return [records[k] for k in sorted(records)]
+
+    async def forget(self, user_id: int) -> int:
+        """Delete every state and data key of ``user_id``; how many were deleted."""
+        keys = await self.keys(user_id)
+        deleted = 0
+        for i in range(0, len(keys), self.batch):
+            deleted += int(await self.redis.delete(*keys[i : i + self.batch]))
+        return deleted
+
+
+def conversations_in(storage: BaseStorage) -> RedisConversations | None:
+    """What /mydata and /deleteme must read and delete beyond the database: the Redis
+    keys of a RedisStorage; None for the database storage (its rows are handled with
+    the person's other rows, in the same transaction)."""
+    try:
+        from aiogram.fsm.storage.redis import RedisStorage
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return None
+    if isinstance(storage, RedisStorage):
+        return RedisConversations(storage)
+    return None

@@ -27,7 +27,15 @@ from bot.i18n import default_translator
 from bot.provinces import get_province
 from bot.reference import label
 from bot.services.reports import PERIODS, ReportService, local_period
+from bot.status_labels import (
+    ASSIGNMENT_STATUS_KEYS,
+    BROADCAST_STATUS_KEYS,
+    PROFILE_STATUS_KEYS,
+    REQUEST_STATUS_KEYS,
+    STORED_DECLINE_REASON_KEYS,
+)
 from bot.ui.csv_export import cell, csv_bytes
+from bot.ui.outcomes import KIND_KEYS
 from storage.repositories.exports import COLUMNS, ENTITIES, ExportRepo
 from storage.repositories.reports import ReportScope
 
@@ -67,6 +75,9 @@ COLUMN_KEYS = {
     "deadline": "export.col.deadline",
     "wanted": "export.col.wanted",
     "accepted": "export.col.accepted",
+    "outcome": "export.col.outcome",
+    "outcome_at": "export.col.outcome_at",
+    "outcome_note": "export.col.outcome_note",
     "request_id": "export.col.request_id",
     "ambassador_id": "export.col.ambassador_id",
     "ambassador": "export.col.ambassador",
@@ -98,6 +109,16 @@ _TAXONOMY = {
     "platform": "platforms",
 }
 _BOOLS = {"deleted", "late", "sponsored"}
+#: Columns holding a status or reason code, shown as the label the bot itself uses
+#: for it (``bot/status_labels.py``). An unknown code stays as is.
+CODE_KEYS: dict[tuple[str, str], dict[str, str]] = {
+    ("startups", "status"): PROFILE_STATUS_KEYS,
+    ("ambassadors", "status"): PROFILE_STATUS_KEYS,
+    ("requests", "status"): REQUEST_STATUS_KEYS,
+    ("assignments", "status"): ASSIGNMENT_STATUS_KEYS,
+    ("assignments", "decline_reason"): STORED_DECLINE_REASON_KEYS,
+    ("broadcasts", "status"): BROADCAST_STATUS_KEYS,
+}
 
 
 @dataclass(slots=True)
@@ -131,6 +152,12 @@ def _province(code: str, lang: str) -> str:
     return province.label(lang) if province else code
 
 
+def _labels(codes: dict[str, str], t: T) -> Callable[[Any], Any]:
+    """A code column's converter: each code's label, translated once per export."""
+    labels = {code: t(key) for code, key in codes.items()}
+    return lambda v: labels.get(v, v) if isinstance(v, str) else v
+
+
 class ExportService:
     def __init__(self, reports: ReportService) -> None:
         self.reports = reports
@@ -160,7 +187,14 @@ class ExportService:
         yes, no = t("export.yes"), t("export.no")
         converters: list[Callable[[Any], Any]] = []
         for column in COLUMNS[entity]:
-            converters.append(self._converter(column, lang, tz, yes, no))
+            if column == "outcome":
+                converters.append(_outcome_labels(t))
+                continue
+            codes = CODE_KEYS.get((entity, column))
+            if codes is not None:
+                converters.append(_labels(codes, t))
+            else:
+                converters.append(self._converter(column, lang, tz, yes, no))
 
         def convert(row: tuple[Any, ...]) -> tuple[Any, ...]:
             return tuple(f(v) for f, v in zip(converters, row, strict=True))
@@ -236,6 +270,21 @@ class ExportService:
             files = {f"{s.entity}.csv": sheet_csv(s) for s in sheets}
             data = await asyncio.to_thread(zip_bytes, files)
         return ExportFile(f"export-{scope.slug}.{'xlsx' if fmt == 'xlsx' else 'zip'}", data, counts)
+
+
+def _outcome_labels(t: T) -> Callable[[Any], Any]:
+    """A request's outcome: the kinds ticked as labels, "asked, no answer yet", or
+    empty when not asked (``storage/repositories/exports.py``)."""
+    waiting = t("export.outcome.waiting")
+
+    def convert(kinds: tuple[str, ...] | None) -> str | None:
+        if kinds is None:
+            return None
+        if not kinds:
+            return waiting
+        return ", ".join(t(KIND_KEYS[k]) if k in KIND_KEYS else k for k in kinds)
+
+    return convert
 
 
 def _csv_value(value: Any) -> str:

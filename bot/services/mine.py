@@ -26,6 +26,14 @@ class Cover:
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """What the startup said came of a request (kind codes, in button order)."""
+
+    kinds: tuple[str, ...]
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class RequestLine:
     id: int
     status: str
@@ -34,6 +42,8 @@ class RequestLine:
     covered_by: tuple[Cover, ...]
     #: (platform, URL)
     links: tuple[tuple[str, str], ...]
+    #: What came of it, once answered.
+    outcome: Answer | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +89,7 @@ class MineService:
                 r.deadline,
                 tuple(covers.get(r.id, ())),
                 tuple(links.get(r.id, ())),
+                Answer(tuple(r.kinds or ()), r.note) if r.answered_at is not None else None,
             )
             for r in requests
         )

@@ -2,16 +2,19 @@
 
 - ``export`` gathers everything stored about one person from every table (their
   profile, channels, requests, assignments, reminders, drafts, links, broadcast
-  deliveries and "Got it" presses, AI calls, organizer records, conversation state)
-  as JSON-ready data; every time is given in UTC and in ``TIMEZONE``. Other people's
-  identities are left out (the organizer who decided, the ambassadors on a request).
+  deliveries and "Got it" presses, AI calls, organizer records, conversation state:
+  the database's FSM rows and, with Redis, the person's Redis keys) as JSON-ready
+  data; every time is given in UTC and in ``TIMEZONE``. Other people's identities are
+  left out (the organizer who decided, the ambassadors on a request).
 - ``erase`` does, inside the caller's transaction: open work is closed through the
   offer state machine first (an ambassador's open offers withdrawn and accepted
   stories released, so their requests find someone else; a startup's unfinished
   requests cancelled), then personal fields are erased or anonymized and the person's
-  own user row deleted (``storage/repositories/privacy.py``). Published links and all
-  counts stay, under "Startup #<id>" / "Ambassador #<id>". The caller tells whoever
-  is concerned from the returned ``Erasure``.
+  own user row deleted (``storage/repositories/privacy.py``), with every conversation
+  state of theirs (all bots, chats and topics): the database's FSM rows in the same
+  transaction, Redis keys last (``Conversations``). Published links and all counts
+  stay, under "Startup #<id>" / "Ambassador #<id>". The caller tells whoever is
+  concerned from the returned ``Erasure``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -40,6 +43,15 @@ ANONYMOUS_NAMES: Mapping[str, Mapping[str, str]] = {
 UNFINISHED_REQUESTS = ("draft", "pending", "open", "filled")
 #: Columns naming someone else (an organizer), left out of an export.
 _OTHERS = frozenset({"decided_by", "offered_by", "claimed_by"})
+
+
+class Conversations(Protocol):
+    """Conversation state kept outside the database (``storage.fsm.conversations_in``:
+    Redis), read for /mydata and deleted on /deleteme."""
+
+    async def states_of(self, user_id: int) -> list[dict[str, Any]]: ...
+
+    async def forget(self, user_id: int) -> int: ...
 
 
 def anonymous_name(role: str, profile_id: int, language: str) -> str:
@@ -96,8 +108,11 @@ class PrivacyService:
             return [self._plain(v) for v in value]
         return value
 
-    async def export(self, user_id: int) -> dict[str, Any]:
-        """Everything stored about ``user_id`` (empty sections left out)."""
+    async def export(
+        self, user_id: int, conversations: Conversations | None = None
+    ) -> dict[str, Any]:
+        """Everything stored about ``user_id`` (empty sections left out), with the
+        conversation state ``conversations`` holds for them."""
         privacy = self.repos.privacy
         user = await privacy.user_row(user_id)
         data: dict[str, Any] = {
@@ -119,15 +134,20 @@ class PrivacyService:
         ambassador = await privacy.ambassador_rows(user_id)
         if ambassador:
             data["ambassador"] = ambassador
-        data.update({k: v for k, v in (await privacy.other_rows(user_id)).items() if v})
+        others = await privacy.other_rows(user_id)
+        if conversations is not None:
+            outside = await conversations.states_of(user_id)
+            others["fsm_states"] = [*others.get("fsm_states", []), *outside]
+        data.update({k: v for k, v in others.items() if v})
         plain: dict[str, Any] = self._plain(data)
         return plain
 
     # --- /deleteme -------------------------------------------------------------------
 
-    async def erase(self, user_id: int) -> Erasure:
+    async def erase(self, user_id: int, conversations: Conversations | None = None) -> Erasure:
         """Erase ``user_id``'s personal data (see the module doc); one transaction,
-        the caller's. ``NotFound`` if nothing is stored about them."""
+        the caller's, and last the conversation state ``conversations`` holds for
+        them. ``NotFound`` if nothing is stored about them."""
         privacy = self.repos.privacy
         user = await privacy.user_row(user_id)
         if user is None:
@@ -175,4 +195,6 @@ class PrivacyService:
         await privacy.rekey(user_id, tomb if tomb is not None else 0)
         await privacy.forget_id(user_id, tomb)
         await privacy.delete_user(user_id)
+        if conversations is not None:
+            await conversations.forget(user_id)
         return Erasure(role, name, tuple(withdrawn), tuple(released), tuple(cancelled))

@@ -20,6 +20,7 @@ from storage.repositories import Repositories
 from storage.repositories.reports import (
     Counted,
     Offers,
+    Outcomes,
     Pitches,
     RankedAmbassador,
     Registrations,
@@ -57,6 +58,8 @@ class Report:
     uncovered: Uncovered
     #: Links per ISO week and platform: the chart's series.
     weekly: WeeklySeries
+    #: What came of the pitches (asked 30 days after their links were in).
+    outcomes: Outcomes
 
     @property
     def links(self) -> int:
@@ -126,6 +129,7 @@ class ReportService:
             top_ambassadors=await q.top_ambassadors(scope),
             uncovered=await q.uncovered(scope),
             weekly=await q.weekly(scope, self.tz),
+            outcomes=await q.outcomes(scope),
         )
 
     # -- the weekly report subscription ------------------------------------------------

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.services.broadcasts import Audience, Report, Sizes
+from bot.status_labels import BROADCAST_STATUS_KEYS
 from bot.ui.callbacks import BroadcastCB
 from bot.ui.csv_export import cell, csv_bytes
 from bot.ui.requests import fit, local_time, pager_row
@@ -32,14 +33,7 @@ CSV_COLUMNS = (
     "broadcast.csv.sent_at",
     "broadcast.csv.acks",
 )
-STATUS_KEYS = {
-    "draft": "broadcast.status.draft",
-    "scheduled": "broadcast.status.scheduled",
-    "sending": "broadcast.status.sending",
-    "done": "broadcast.status.done",
-    "stopped": "broadcast.status.stopped",
-    "cancelled": "broadcast.status.cancelled",
-}
+STATUS_KEYS = BROADCAST_STATUS_KEYS
 REASON_KEYS = {
     "blocked": "broadcast.reason.blocked",
     "removed": "broadcast.reason.removed",

@@ -9,6 +9,7 @@ from bot.i18n import Html, escape
 from bot.provinces import get_province, region_label
 from bot.reference import label, labels
 from bot.services.forms import FormField, Kind, Profile, form_for
+from bot.status_labels import PROFILE_STATUS_KEYS
 from storage.dto import AmbassadorDTO, ChannelDTO
 
 T = Callable[..., str]
@@ -53,12 +54,7 @@ QUESTIONS = {
     "capacity": "ask.capacity",
 }
 
-STATUS_KEYS = {
-    "draft": "status.draft",
-    "pending": "status.pending",
-    "approved": "status.approved",
-    "rejected": "status.rejected",
-}
+STATUS_KEYS = PROFILE_STATUS_KEYS
 ROLE_KEYS = {"startup": "role.name.startup", "ambassador": "role.name.ambassador"}
 
 

@@ -10,10 +10,12 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.reference import label
 from bot.services.mine import MyStats, StartupReport
+from bot.status_labels import REQUEST_STATUS_KEYS
 from bot.ui.callbacks import MineCB
 from bot.ui.cards import format_number
+from bot.ui.outcomes import KIND_KEYS
 from bot.ui.reports import percent
-from bot.ui.requests import REQUEST_STATUS_KEYS, fit, local_time
+from bot.ui.requests import fit, local_time
 
 T = Callable[..., str]
 
@@ -46,6 +48,11 @@ def myreport_text(report: StartupReport, t: T, lang: str, tz: ZoneInfo) -> str:
             lines.append(
                 t("mine.report.link", platform=label("platforms", platform, lang), url=url)
             )
+        if r.outcome is not None:
+            kinds = ", ".join(t(KIND_KEYS[k]) if k in KIND_KEYS else k for k in r.outcome.kinds)
+            lines.append(t("mine.report.outcome", kinds=kinds))
+            if r.outcome.note:
+                lines.append(t("mine.report.outcome_note", note=r.outcome.note))
     if report.totals:
         lines += ["", t("mine.report.totals")]
         for total in report.totals:

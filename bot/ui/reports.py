@@ -1,6 +1,6 @@
 """/report as organizers see it: the scope buttons (campaigns, this month, the last
 30 days, the last quarter) and the concise report message built from a ``Report``
-(``bot/services/reports.py``). Telegram HTML; every value enters through ``t``
+(``bot/services/reports.py``), outcomes included. Telegram HTML; every value enters through ``t``
 parameters (escaped); numbers with thousands separators, rates as percentages; cut
 to one message (``fit``)."""
 
@@ -15,10 +15,12 @@ from bot.provinces import get_province
 from bot.reference import label
 from bot.services.campaigns import DATE_FORMAT
 from bot.services.reports import WEEK, Report
+from bot.status_labels import REQUEST_STATUS_KEYS
 from bot.ui.callbacks import ReportCB
 from bot.ui.campaigns import short_name
 from bot.ui.cards import format_number
-from bot.ui.requests import REQUEST_STATUS_KEYS, fit
+from bot.ui.outcomes import KIND_KEYS
+from bot.ui.requests import fit
 from storage.dto import CampaignDTO
 from storage.repositories.reports import Counted
 
@@ -83,6 +85,8 @@ def _namer(kind: str, lang: str, t: T) -> Callable[[str | None], str]:
             return province.label(lang) if province else code
         if kind == "statuses":
             return t(REQUEST_STATUS_KEYS[code]) if code in REQUEST_STATUS_KEYS else code
+        if kind == "outcomes":
+            return t(KIND_KEYS[code]) if code in KIND_KEYS else code
         return label(kind, code, lang)
 
     return name
@@ -147,6 +151,17 @@ def report_text(report: Report, t: T, lang: str) -> str:
         lines.append(
             t("report.by_province", items=_breakdown(report.links_by_province, provinces, lang, t))
         )
+    outcomes = report.outcomes
+    lines.append("")
+    if outcomes.asked:
+        lines.append(t("report.outcomes", asked=n(outcomes.asked), answered=n(outcomes.answered)))
+        if outcomes.by_kind:
+            kinds = _namer("outcomes", lang, t)
+            lines.append(
+                t("report.outcomes.by_kind", items=_breakdown(outcomes.by_kind, kinds, lang, t))
+            )
+    else:
+        lines.append(t("report.outcomes.none"))
     if report.top_ambassadors:
         lines += ["", t("report.top.title")]
         for rank, amb in enumerate(report.top_ambassadors, 1):

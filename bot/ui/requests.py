@@ -21,6 +21,7 @@ from bot.reference import label, labels, taxonomy
 from bot.services.forms import FormField, Kind
 from bot.services.offers import OfferView
 from bot.services.pitches import PITCH_FORM, WANTED_MAX, WANTED_MIN, Pitch, need_choices
+from bot.status_labels import ASSIGNMENT_STATUS_KEYS, DECLINE_REASON_KEYS, REQUEST_STATUS_KEYS
 from bot.ui.brief import render_brief
 from bot.ui.callbacks import (
     AssignmentsCB,
@@ -42,25 +43,6 @@ PAGE_SIZE = 5
 #: Telegram's limit is 4,096 characters of text after entities are parsed; the
 #: HTML we count here is longer than that, so this is a safe bound.
 MESSAGE_MAX = 4000
-REQUEST_STATUS_KEYS = {
-    "draft": "request.status.draft",
-    "pending": "request.status.pending",
-    "open": "request.status.open",
-    "filled": "request.status.filled",
-    "completed": "request.status.completed",
-    "rejected": "request.status.rejected",
-    "cancelled": "request.status.cancelled",
-}
-ASSIGNMENT_STATUS_KEYS = {
-    "offered": "assignment.status.offered",
-    "accepted": "assignment.status.accepted",
-    "declined": "assignment.status.declined",
-    "expired": "assignment.status.expired",
-    "withdrawn": "assignment.status.withdrawn",
-    "published": "assignment.status.published",
-    "overdue": "assignment.status.overdue",
-    "cancelled": "assignment.status.cancelled",
-}
 PITCH_QUESTION_KEYS = {
     "need": "pitch.ask.need",
     "story": "pitch.ask.story",
@@ -80,11 +62,6 @@ PITCH_FIELD_KEYS = {
     "languages": "pitch.field.languages",
     "deadline": "pitch.field.deadline",
     "wanted": "pitch.field.wanted",
-}
-DECLINE_REASON_KEYS = {
-    "no_time": "offer.reason.no_time",
-    "not_my_topic": "offer.reason.not_my_topic",
-    "other": "offer.reason.other",
 }
 FILTER_KEYS = {
     "open": "request.filter.open",

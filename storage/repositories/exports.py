@@ -6,7 +6,9 @@ reuses its scope conditions):
 - *startups*, *ambassadors*: approved (``decided_at``) within the period (for a
   campaign: the campaign's dates), as the report's registrations;
 - *requests*: submitted requests (not drafts): the campaign's, else submitted within
-  the period, as the report's pitches;
+  the period, as the report's pitches; with the outcome (``outcome``: None when not
+  asked, an empty tuple when asked and unanswered, else the kind codes ticked;
+  ``outcome_at``: when answered; ``outcome_note``), read through an outer join;
 - *assignments*: every offer: of the campaign's requests, else offered within the
   period, as the report's offers;
 - *links*: of the campaign's requests, else submitted within the period;
@@ -28,7 +30,7 @@ from typing import Any
 from sqlalchemy import Select, Table, select
 
 from storage.models import Broadcast, Campaign, User
-from storage.repositories.reports import _A, _AMB, _L, _R, _S, ReportRepo, ReportScope
+from storage.repositories.reports import _A, _AMB, _L, _O, _R, _S, ReportRepo, ReportScope
 
 _U: Table = User.__table__  # type: ignore[assignment]
 _C: Table = Campaign.__table__  # type: ignore[assignment]
@@ -74,6 +76,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "deadline",
         "wanted",
         "accepted",
+        "outcome",
+        "outcome_at",
+        "outcome_note",
     ),
     "assignments": (
         "id",
@@ -165,11 +170,15 @@ class ExportRepo(ReportRepo):
                     _R.c.deadline,
                     _R.c.wanted,
                     _R.c.accepted,
+                    _O.c.asked_at,
+                    _O.c.answered_at,
+                    _O.c.kinds,
+                    _O.c.note,
                 )
                 .select_from(
-                    _R.join(_S, _S.c.id == _R.c.startup_id).outerjoin(
-                        _C, _C.c.id == _R.c.campaign_id
-                    )
+                    _R.join(_S, _S.c.id == _R.c.startup_id)
+                    .outerjoin(_C, _C.c.id == _R.c.campaign_id)
+                    .outerjoin(_O, _O.c.request_id == _R.c.id)
                 )
                 .where(_R.c.status != "draft", self._requests_in(scope, _R.c.submitted_at))
                 .order_by(_R.c.id)
@@ -244,8 +253,22 @@ class ExportRepo(ReportRepo):
         async for part in result.partitions(size):
             if entity == "broadcasts":
                 yield [_broadcast_row(tuple(row)) for row in part]
+            elif entity == "requests":
+                yield [_request_row(tuple(row)) for row in part]
             else:
                 yield [tuple(row) for row in part]
+
+
+def _request_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """(asked_at, answered_at, kinds, note) become (outcome, outcome_at, outcome_note)."""
+    asked_at, answered_at, kinds, note = row[-4:]
+    if asked_at is None:
+        outcome: tuple[str, ...] | None = None
+    elif answered_at is None:
+        outcome = ()
+    else:
+        outcome = tuple(kinds or ())
+    return (*row[:-4], outcome, answered_at, note if answered_at is not None else None)
 
 
 def _broadcast_row(row: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -1,9 +1,9 @@
 """What came of a request (issue #7): which requests are due to be asked, the claim
-that asks each once, and the startup's answers."""
+that asks each once, and the startup's answers. Reports count the answers in
+``storage/repositories/reports.py`` (``ReportRepo.outcomes``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -81,16 +81,3 @@ class OutcomeRepo:
 
     async def update(self, request_id: int, **values: object) -> None:
         await self.session.execute(update(_O).where(_O.c.request_id == request_id).values(**values))
-
-    async def counts(self, request_ids: Iterable[int] | None = None) -> dict[str, int]:
-        """Answered outcomes by kind (a request with several kinds counts in each).
-        Kinds are a JSON list: counted here rather than with dialect-specific JSON
-        functions; there is one row per request, so this stays small."""
-        statement = select(_O.c.kinds).where(_O.c.answered_at.is_not(None))
-        if request_ids is not None:
-            statement = statement.where(_O.c.request_id.in_(list(request_ids)))
-        found: dict[str, int] = {}
-        for (kinds,) in await self.session.execute(statement):
-            for kind in kinds or ():
-                found[kind] = found.get(kind, 0) + 1
-        return found

@@ -36,18 +36,35 @@ per figure:
 - *links*: recorded links: for a campaign, those of its requests; otherwise those
   **submitted** within the period. By platform, and by province of the startup.
 - *top ambassadors*: by stories published on time (the stories' scope), at most 10,
-  ties by name.
+  ties by name, then id.
 - *still without coverage*: startups with a request in the pitches' scope that is
-  open or filled and has no link yet.
+  open or filled and has no link yet: how many, and the first 10 by company name
+  (then id) with their number of such requests.
+- *outcomes*: what came of the requests in the pitches' scope (30 days after a
+  request's links are in, its startup is asked; see ``storage/repositories/outcomes.py``).
+  ``asked`` = those requests asked (an outcome row with ``asked_at``); ``answered`` =
+  those of them the startup answered (``answered_at``); per kind (OUTCOME_KINDS), the
+  answered requests whose answer ticked it: a request with several kinds counts once
+  in each, so the kinds may add up to more than ``answered`` ("nothing" comes alone).
+  Kinds are a JSON list, matched as text (``'"media"'`` inside the list's JSON), which
+  keeps the one statement the same on both dialects. By kind: highest first, ties in
+  OUTCOME_KINDS order, kinds nobody ticked left out.
 - *weekly*: links (the links' scope) per ISO week (Monday 00:00 local time) and
-  platform, for the weeks that cover the scope's period; links outside those weeks
-  are not in the series. This is the series the chart reads.
+  platform, for the weeks that cover the scope's period (at most MAX_WEEKS, the
+  latest: a scope reaching far into the future charts its empty last weeks); links
+  outside those weeks are not in the series. This is the series the chart reads.
+
+Breakdowns (by province, need, status, platform) are highest first, ties by code.
+Names are ordered by the database's collation (binary on SQLite; the tests'
+PostgreSQL databases use C, the same order).
 
 **One startup's report (``/myreport``)** and **one ambassador's stats
 (``/mystats``)** use the same definitions, over all time (no period):
 
-- *startup requests*: its submitted requests (not drafts), newest first; *coverage*:
-  the stories (accepted, overdue, published) of those requests and who writes them.
+- *startup requests*: its submitted requests (not drafts), newest first, each with
+  its outcome when the startup answered (kinds and note; asked but unanswered shows
+  nothing); *coverage*: the stories (accepted, overdue, published) of those requests
+  and who writes them.
 - *startup totals*: its links by platform, and **reach** by platform: for each
   platform, the sum of the audiences of the channels on that platform of the
   ambassadors who posted at least one of its links there (an ambassador and platform
@@ -83,7 +100,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Ambassador, Assignment, Channel, Link, Startup, StoryRequest
+from storage.models import (
+    Ambassador,
+    Assignment,
+    Channel,
+    Link,
+    RequestOutcome,
+    Startup,
+    StoryRequest,
+)
 
 _R: Table = StoryRequest.__table__  # type: ignore[assignment]
 _A: Table = Assignment.__table__  # type: ignore[assignment]
@@ -91,6 +116,7 @@ _L: Table = Link.__table__  # type: ignore[assignment]
 _S: Table = Startup.__table__  # type: ignore[assignment]
 _AMB: Table = Ambassador.__table__  # type: ignore[assignment]
 _CH: Table = Channel.__table__  # type: ignore[assignment]
+_O: Table = RequestOutcome.__table__  # type: ignore[assignment]
 
 #: Assignment statuses that hold a slot: a story being written or published.
 STORY_STATUSES = ("accepted", "overdue", "published")
@@ -98,6 +124,8 @@ STORY_STATUSES = ("accepted", "overdue", "published")
 ACCEPTED_OFFERS = ("accepted", "overdue", "published", "cancelled")
 #: Requests still waiting for (more) coverage.
 COVERAGE_WANTED = ("open", "filled")
+#: What a story may have led to (``request_outcomes.kinds`` codes), in button order.
+OUTCOME_KINDS = ("investor", "partner", "customers", "policy", "media", "nothing")
 TOP_AMBASSADORS = 10
 UNCOVERED_SHOWN = 10
 #: Weeks in the weekly series at most (the latest ones are kept).
@@ -193,6 +221,15 @@ class WeeklySeries:
         for index, platform, n in self.counts:
             out.setdefault(platform, [0] * len(self.weeks))[index] = n
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """Requests asked what came of them, answered, and answered per kind."""
+
+    asked: int
+    answered: int
+    by_kind: Counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,12 +468,54 @@ class ReportRepo:
         weeks = tuple(b.date() for b in bounds[:-1])
         return WeeklySeries(weeks, tuple((int(r.week), r.platform, _int(r.n)) for r in rows))
 
+    async def outcomes(self, scope: ReportScope) -> Outcomes:
+        """Asked, answered and answered per kind (module docstring), one statement."""
+        answered = _O.c.answered_at.is_not(None)
+        kinds_text = cast(_O.c.kinds, String)
+        per_kind = [
+            func.sum(case((and_(answered, kinds_text.like(f'%"{kind}"%')), 1), else_=0)).label(
+                f"k_{kind}"
+            )
+            for kind in OUTCOME_KINDS
+        ]
+        row = (
+            await self.session.execute(
+                select(
+                    func.count().label("asked"),
+                    func.sum(case((answered, 1), else_=0)).label("answered"),
+                    *per_kind,
+                )
+                .select_from(_O.join(_R, _R.c.id == _O.c.request_id))
+                .where(
+                    _O.c.asked_at.is_not(None),
+                    _R.c.status != "draft",
+                    self._requests_in(scope, _R.c.submitted_at),
+                )
+            )
+        ).one()
+        counts = [(kind, _int(row._mapping[f"k_{kind}"])) for kind in OUTCOME_KINDS]
+        by_kind = sorted(
+            ((kind, n) for kind, n in counts if n), key=lambda p: (-p[1], OUTCOME_KINDS.index(p[0]))
+        )
+        return Outcomes(_int(row.asked), _int(row.answered), tuple(by_kind))
+
     # -- one startup, one ambassador (/myreport, /mystats) -----------------------------
 
     async def startup_requests(self, startup_id: int, limit: int = 10) -> list[Any]:
-        """Its submitted requests, newest first: id, status, need, deadline."""
+        """Its submitted requests, newest first: id, status, need, deadline, and the
+        outcome when answered (``answered_at``, ``kinds``, ``note``; else None)."""
+        answered = _O.c.answered_at.is_not(None)
         rows = await self.session.execute(
-            select(_R.c.id, _R.c.status, _R.c.need, _R.c.deadline)
+            select(
+                _R.c.id,
+                _R.c.status,
+                _R.c.need,
+                _R.c.deadline,
+                _O.c.answered_at,
+                _O.c.kinds,
+                _O.c.note,
+            )
+            .select_from(_R.outerjoin(_O, and_(_O.c.request_id == _R.c.id, answered)))
             .where(_R.c.startup_id == startup_id, _R.c.status != "draft")
             .order_by(_R.c.id.desc())
             .limit(limit)

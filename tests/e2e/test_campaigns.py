@@ -167,6 +167,10 @@ async def test_report_for_the_campaign(running_bot: RunningBot, emulator: Emulat
         links = LinkService(repos, running_bot.clock, tz=ZoneInfo("Asia/Ho_Chi_Minh"))
         done = await links.confirm(A, story.id, [("https://www.facebook.com/nts/posts/1", False)])
         assert done.stored
+        # What came of it (asked and answered; the question itself: tests/e2e/test_outcomes.py).
+        now = running_bot.clock()
+        assert await repos.outcomes.claim(1, now)
+        await repos.outcomes.update(1, answered_at=now, kinds=["partner", "customers"])
 
     await org.send("/report")
     chooser = await org.expect_message()
@@ -188,6 +192,12 @@ async def test_report_for_the_campaign(running_bot: RunningBot, emulator: Emulat
         t(LANG, "report.by_province", items="Cần Thơ 1"),
         t(LANG, "report.top.line", rank=1, name="Lan", count=1),
         t(LANG, "report.uncovered.none"),
+        t(LANG, "report.outcomes", asked=1, answered=1),
+        t(
+            LANG,
+            "report.outcomes.by_kind",
+            items=f"{t(LANG, 'outcome.kind.partner')} 1 · {t(LANG, 'outcome.kind.customers')} 1",
+        ),
     ]
     for line in expected:
         assert line in lines, line

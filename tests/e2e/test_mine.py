@@ -63,6 +63,10 @@ async def test_myreport_mystats_and_leaderboard(
                     late=False,
                     submitted_at=now,
                 )
+        assert await repos.outcomes.claim(rid, now)
+        await repos.outcomes.update(
+            rid, answered_at=now, kinds=["investor", "media"], note="Quỹ A&B <hẹn gặp>"
+        )
 
     founder, lan_user = world.founder, world.ambassadors[A]
     await founder.send("/myreport")
@@ -74,6 +78,9 @@ async def test_myreport_mystats_and_leaderboard(
     total = t(LANG, "mine.report.total", platform=tiktok, links="1", reach="50.000")
     assert total in text.split("\n")  # Lan's TikTok channel: 50,000
     assert "a=1&amp;b=&lt;2&gt;" in (report.html or "")
+    kinds = f"{t(LANG, 'outcome.kind.investor')}, {t(LANG, 'outcome.kind.media')}"
+    assert t(LANG, "mine.report.outcome", kinds=kinds) in text.split("\n")
+    assert "📝 Quỹ A&amp;B &lt;hẹn gặp&gt;" in (report.html or "").split("\n")
 
     await lan_user.send("/mystats")
     stats = await lan_user.expect_message()

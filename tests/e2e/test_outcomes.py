@@ -55,6 +55,11 @@ async def test_asked_once_then_ticks_note_and_done(
         outcome = await Repositories.bind(s).outcomes.get(ids["r1"])
     assert outcome is not None and outcome.kinds == ("investor",)
     assert outcome.answered_at is not None
+    # /myreport shows the answer on the request's lines.
+    await founder.send("/myreport")
+    lines = (await founder.expect_message()).html.split("\n")
+    assert t(LANG, "mine.report.outcome", kinds=t(LANG, "outcome.kind.investor")) in lines
+    assert t(LANG, "mine.report.outcome_note", note="Một quỹ đã gọi điện") in lines
 
 
 async def test_someone_else_cannot_answer(running_bot: RunningBot, emulator: Emulator) -> None:

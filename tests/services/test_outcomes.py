@@ -8,11 +8,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.errors import Conflict, InvalidInput, NotAllowed
 from bot.services.outcomes import OutcomeService
+from storage.models import StoryRequest
 from storage.repositories import Repositories
+from storage.repositories.reports import Outcomes, ReportScope
 from tests.conftest import FakeClock
 from tests.factories import add_users, approved_ambassador, approved_startup, open_request
 
@@ -124,7 +127,14 @@ async def test_due_once_answers_and_ownership(
         await outcomes.note(FOUNDER, ids["r1"], "  Hai khách hàng mới  ")
         done = await outcomes.done(FOUNDER, ids["r1"])
         assert done.answered_at == clock() and done.note == "Hai khách hàng mới"
-        assert await Repositories.bind(s).outcomes.counts() == {"partner": 1, "customers": 1}
+        # The reports count it among the requests submitted in their period.
+        await s.execute(
+            update(StoryRequest).where(StoryRequest.id == ids["r1"]).values(submitted_at=NOW)
+        )
+        always = ReportScope(NOW - timedelta(days=1), NOW + timedelta(days=1))
+        assert await Repositories.bind(s).reports.outcomes(always) == Outcomes(
+            asked=1, answered=1, by_kind=(("partner", 1), ("customers", 1))
+        )
 
         clock.advance(timedelta(days=10))
         assert [d.request_id for d in await outcomes.due()] == [ids["r3"]]

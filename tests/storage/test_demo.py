@@ -4,7 +4,7 @@ over valid provinces and platforms, and is the same for the same seed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from bot.provinces import NATIONWIDE, get_province
 from bot.reference import is_valid
 from bot.services.assignment_states import HOLDS_A_SLOT, Status
 from bot.services.link_urls import normalize_link
+from bot.services.outcomes import KINDS
 from storage.models import (
     Ambassador,
     Assignment,
@@ -22,6 +23,7 @@ from storage.models import (
     Channel,
     Link,
     Organizer,
+    RequestOutcome,
     Startup,
     StoryRequest,
     User,
@@ -64,6 +66,7 @@ async def test_small_demo_keeps_the_invariants(
         links = await _all(s, Link)
         channels = await _all(s, Channel)
         campaigns = await _all(s, Campaign)
+        outcomes = await _all(s, RequestOutcome)
         users = await s.scalar(select(func.count()).select_from(User))
     assert users == size.startups + size.ambassadors
     assert len(links) == size.links and len(assignments) == size.assignments
@@ -148,6 +151,31 @@ async def test_small_demo_keeps_the_invariants(
     hosts = {link.normalized_url.split("/")[2] for link in links}
     assert {"www.facebook.com"} <= hosts and len(hosts) >= 8
     assert sum(_vietnamese(link.title) for link in links if link.title) > len(links) / 2
+
+    # Outcomes: asked only where the links are in, 30 days after the last one; every
+    # request due a day ago asked; answers with 1-3 kinds in button order or "nothing".
+    assert len(outcomes) == summary.outcomes
+    still_coming = ("offered", "accepted", "overdue")
+    coming = {a.request_id for a in assignments.values() if a.status in still_coming}
+    last: dict[int, datetime] = {}
+    for link in links:
+        last[link.request_id] = max(last.get(link.request_id, link.submitted_at), link.submitted_at)
+    for o in outcomes:
+        assert o.request_id in last and o.request_id not in coming
+        assert last[o.request_id] + timedelta(days=30) <= o.asked_at <= NOW
+        if o.answered_at is None:
+            assert o.kinds == [] and o.note is None
+        else:
+            assert o.asked_at < o.answered_at <= NOW
+            assert 1 <= len(o.kinds) <= 3 and o.kinds == [k for k in KINDS if k in o.kinds]
+            assert o.kinds == ["nothing"] or "nothing" not in o.kinds
+            assert o.note is None or _vietnamese(o.note)
+    due = {r for r, t in last.items() if r not in coming and t + timedelta(days=31) <= NOW}
+    assert due and due <= {o.request_id for o in outcomes}
+    answered = [o for o in outcomes if o.answered_at is not None]
+    assert 0 < len(answered) < len(outcomes)
+    assert any(len(o.kinds) > 1 for o in answered) and any(o.kinds == ["nothing"] for o in answered)
+    assert sum(o.note is not None for o in answered) >= 3
 
 
 def test_same_seed_same_rows_other_seed_other_rows() -> None:

@@ -21,7 +21,7 @@ from bot.demo import seed_demo
 from bot.i18n import default_translator
 from bot.services.exports import ExportScope, ExportService
 from bot.services.reports import ReportService
-from storage.models import Campaign, Link, Startup, User
+from storage.models import Campaign, Link, RequestOutcome, Startup, User
 from storage.repositories import Repositories
 from storage.repositories.exports import COLUMNS, ENTITIES
 
@@ -126,3 +126,26 @@ async def test_csv_zip_and_erased_people(demo: async_sessionmaker[AsyncSession])
         # Local times as dd/mm/yyyy HH:MM.
         links = list(csv.reader(io.StringIO(archive.read("links.csv").decode("utf-8-sig"))))
         assert datetime.strptime(links[1][6], "%d/%m/%Y %H:%M")
+
+        # Requests carry their outcome: labels when answered, "no answer yet" when
+        # only asked, nothing when not asked; the note of an answer.
+        outcomes = {
+            o.request_id: o for o in (await session.execute(select(RequestOutcome))).scalars()
+        }
+        requests = list(csv.reader(io.StringIO(archive.read("requests.csv").decode("utf-8-sig"))))
+        t = default_translator().bind("en")
+        kind, note = COLUMNS["requests"].index("outcome"), COLUMNS["requests"].index("outcome_note")
+        assert requests[0][kind] == "Outcome"
+        seen = set()
+        for row in requests[1:]:
+            o = outcomes.get(int(row[0]))
+            if o is None:
+                assert (row[kind], row[note]) == ("", "")
+            elif o.answered_at is None:
+                assert (row[kind], row[note]) == ("asked, no answer yet", "")
+                seen.add("waiting")
+            else:
+                labels = ", ".join(t(f"outcome.kind.{k}") for k in o.kinds)
+                assert (row[kind], row[note]) == (labels, o.note or "")
+                seen.add("several" if len(o.kinds) > 1 else "one")
+        assert seen == {"waiting", "one", "several"}

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.errors import NotAllowed
-from bot.services.mine import Cover, MineService
+from bot.services.mine import Answer, Cover, MineService
 from storage.repositories import Repositories
 from storage.repositories.reports import AmbassadorStats, LeaderboardRank, PlatformTotal
 from tests.factories import add_channels
@@ -46,6 +46,9 @@ async def test_startup_report(sessionmaker: async_sessionmaker[AsyncSession]) ->
             ("facebook", "https://example.com/6"),
         )
         assert [p for p, _ in r1.links] == ["facebook", "tiktok", "youtube"]
+        # Answered outcomes, with the note as typed.
+        assert r1.outcome == Answer(("investor", "media"), "Hai quỹ <liên hệ> & hẹn gặp")
+        assert r4.outcome == Answer(("nothing",), None)
         # facebook: L1 (A1) + L6 (A2): reach 1,000 + 500 + 700; press: A2 has no press
         # channel; tiktok: A1 3,000; youtube: A2 2,000.
         assert report.totals == (
@@ -56,6 +59,7 @@ async def test_startup_report(sessionmaker: async_sessionmaker[AsyncSession]) ->
         )
         s2 = await mine.startup_report(2)  # R2: a4 A1 published, a5 A3 overdue; L4
         assert s2.requests[0].covered_by == (Cover("A1", True), Cover("A3", False))
+        assert s2.requests[0].outcome is None  # R2: asked, not answered
         assert s2.totals == (PlatformTotal("facebook", 1, 1500),)
         s4 = await mine.startup_report(4)  # R5 nobody, no links
         assert s4.requests[0].covered_by == () and s4.totals == ()

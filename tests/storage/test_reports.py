@@ -21,6 +21,9 @@ The world (times UTC; Vietnam is UTC+7; the report runs on 25/03/2026):
 - Links: L1 a1 facebook 08/03 03:00; L2 a1 tiktok 08/03 17:00 (Monday 09/03 local);
   L3 a2 youtube 12/03; L4 a4 facebook 20/03 10:00; L5 a10 press 05/03 10:00; L6 a10
   facebook 02/04 (after March).
+- Outcomes: R1 asked 18/03, answered investor + media with a note; R2 asked 21/03,
+  not answered; R4 answered "nothing"; R5 answered customers + media (asked though it
+  has no link: the report counts what was asked, whatever made it so).
 """
 
 from __future__ import annotations
@@ -33,11 +36,14 @@ import pytest
 from sqlalchemy import Table, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.services.outcomes import KINDS
 from bot.services.reports import ReportService, local_period
 from storage.models import Ambassador, Assignment, Startup, StoryRequest
 from storage.repositories import Repositories
 from storage.repositories.reports import (
+    OUTCOME_KINDS,
     Offers,
+    Outcomes,
     RankedAmbassador,
     ReportScope,
     Stories,
@@ -191,6 +197,16 @@ async def build_world(sessionmaker: async_sessionmaker[AsyncSession]) -> World:
                 submitted_at=when,
             )
             assert link is not None
+
+        outcomes = repos.outcomes
+        for key, asked, answered, kinds, note in [
+            ("R1", at(18), at(19), ["investor", "media"], "Hai quỹ <liên hệ> & hẹn gặp"),
+            ("R2", at(21), None, [], None),
+            ("R4", at(10), at(11), ["nothing"], None),
+            ("R5", at(20), at(22), ["customers", "media"], None),
+        ]:
+            assert await outcomes.claim(w.requests[key], asked)
+            await outcomes.update(w.requests[key], answered_at=answered, kinds=kinds, note=note)
     return w
 
 
@@ -233,6 +249,10 @@ async def test_campaign_figures(sessionmaker: async_sessionmaker[AsyncSession]) 
         uncovered = await q.uncovered(scope)
         assert uncovered.total == 1
         assert uncovered.startups == (UncoveredStartup(w.startups["S3"], "Cà Phê Xanh", 1),)
+        # Outcomes of R1 R2 R3: R1 and R2 asked, R1 answered.
+        assert await q.outcomes(scope) == Outcomes(
+            asked=2, answered=1, by_kind=(("investor", 1), ("media", 1))
+        )
         weekly = await q.weekly(scope, VN)
         assert weekly.weeks == tuple(
             date(2026, m, d) for m, d in [(2, 23), (3, 2), (3, 9), (3, 16), (3, 23), (3, 30)]
@@ -283,6 +303,17 @@ async def test_period_figures(sessionmaker: async_sessionmaker[AsyncSession]) ->
             RankedAmbassador(amb["A1"], "A1", 2),
             RankedAmbassador(amb["A2"], "A2", 1),
         )
+        # Outcomes of R1 R2 R3 R5: R1 R2 R5 asked; R1 R5 answered; media twice.
+        assert await q.outcomes(scope) == Outcomes(
+            asked=3, answered=2, by_kind=(("media", 2), ("investor", 1), ("customers", 1))
+        )
+        # February and March: R4 too ("nothing").
+        feb_mar = ReportScope(at(1, 2, 0), scope.end)
+        assert await q.outcomes(feb_mar) == Outcomes(
+            asked=4,
+            answered=3,
+            by_kind=(("media", 2), ("investor", 1), ("customers", 1), ("nothing", 1)),
+        )
         # R3 (S3) and R5 (S4) have no link.
         uncovered = await q.uncovered(scope)
         assert uncovered.total == 2
@@ -302,6 +333,7 @@ async def test_period_figures(sessionmaker: async_sessionmaker[AsyncSession]) ->
         assert (await q.stories(empty, NOW)).on_time_rate is None
         assert (await q.offers(empty)).acceptance_rate is None
         assert (await q.uncovered(empty)).total == 0
+        assert await q.outcomes(empty) == Outcomes(0, 0, ())
         one_day = await q.weekly(empty, VN)
         assert len(one_day.weeks) == 1 and one_day.counts == ()
 
@@ -316,6 +348,7 @@ async def test_report_service_builds_a_campaign_report(
         assert report.kind == "campaign" and report.campaign and report.campaign.name == "TF"
         assert (report.first_day, report.last_day) == (date(2026, 3, 1), date(2026, 3, 31))
         assert report.links == 4 and report.stories.on_time == 2
+        assert (report.outcomes.asked, report.outcomes.answered) == (2, 1)
         month = await reports.for_period("month")
         assert (month.first_day, month.last_day) == (date(2026, 3, 1), date(2026, 3, 25))
         assert month.links == 5
@@ -333,3 +366,8 @@ def test_local_periods_and_weeks() -> None:
     bounds = iso_week_starts(at(1, 3, 0), at(2, 3, 0), VN)
     assert [b.date() for b in bounds] == [date(2026, 2, 23), date(2026, 3, 2), date(2026, 3, 9)]
     assert bounds[1].astimezone(UTC) == datetime(2026, 3, 1, 17, tzinfo=UTC)
+
+
+def test_outcome_kinds_are_the_buttons() -> None:
+    """The report counts every kind a startup can tick, and only those."""
+    assert OUTCOME_KINDS == KINDS

@@ -10,6 +10,7 @@ from bot.services.reports import Report
 from bot.ui.reports import report_text
 from storage.repositories.reports import (
     Offers,
+    Outcomes,
     Pitches,
     RankedAmbassador,
     Registrations,
@@ -40,6 +41,7 @@ def report(**changes: object) -> Report:
         "top_ambassadors": (RankedAmbassador(1, "Lan <3", 7), RankedAmbassador(2, None, 1)),
         "uncovered": Uncovered(1, (UncoveredStartup(5, "A & B", 2),)),
         "weekly": WeeklySeries((), ()),
+        "outcomes": Outcomes(1500, 40, (("customers", 25), ("investor", 12), ("nothing", 9))),
     }
     values.update(changes)
     return Report(**values)  # type: ignore[arg-type]
@@ -56,6 +58,19 @@ def test_numbers_rates_and_escaping() -> None:
     en = report_text(report(), lambda key, **p: tr.t("en", key, **p), "en")
     assert "1,234 startups, 56 ambassadors" in en and "Hanoi 1,000" in en
     assert "Facebook 12,345" in en and "acceptance 67%" in en
+    # Outcomes: asked and answered, then the kinds ticked, highest first.
+    assert "📈 <b>Kết quả mang lại</b>: đã hỏi 1.500, đã trả lời 40" in vi
+    assert "Đã mang lại: Khách hàng 25 · Liên hệ từ nhà đầu tư 12 · Chưa có gì 9" in vi
+    assert "📈 <b>Outcomes</b>: 1,500 asked, 40 answered" in en
+    assert "What came of it: Customers 25 · Investor contact 12 · Nothing yet 9" in en
+    # Nobody asked yet: one line saying so, no breakdown.
+    none = report_text(report(outcomes=Outcomes(0, 0, ())), lambda k, **p: tr.t("en", k, **p), "en")
+    assert "📈 <b>Outcomes</b>: none asked yet" in none and "What came of it" not in none
+    # Asked, nobody answered: the counts without a breakdown.
+    unanswered = report_text(
+        report(outcomes=Outcomes(3, 0, ())), lambda k, **p: tr.t("en", k, **p), "en"
+    )
+    assert "3 asked, 0 answered" in unanswered and "What came of it" not in unanswered
 
 
 def test_long_lists_fit_one_message() -> None:
