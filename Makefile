@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## Set up and start the bot (long polling; webhook when WEBHOOK_URL is set).
-## Migrations are applied first. Without BOT_TOKEN it explains how to get one.
+## Migrations are applied first. Without BOT_TOKEN it starts the local sandbox
+## instead (emulator + the real bot + a chat page on http://127.0.0.1:8080).
 run: install
 	$(VENV)/bin/in2spire run
 

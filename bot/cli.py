@@ -1,4 +1,4 @@
-"""Command line (typer): ``in2spire run``, ``migrate``, and the server admin's
+"""Command line (typer): ``in2spire run``, ``sandbox``, ``migrate``, and the server admin's
 commands: ``admin organizers add|remove|list``, ``stats`` and ``seed-demo``.
 
 Each admin command opens the database from ``DATABASE_URL``, does its work in one
@@ -10,6 +10,7 @@ database), 2 for bad input or configuration.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import BOTFATHER_HELP, Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -46,15 +47,70 @@ def _settings(*, require_token: bool) -> Settings:
         raise typer.Exit(code=2) from None
 
 
+#: What ``in2spire run`` (``make run``) prints when it starts the sandbox instead.
+NO_TOKEN_LINE = "No BOT_TOKEN: starting the local sandbox; set BOT_TOKEN to run the real bot"
+
+
+def run_mode(settings: Settings, *, interactive: bool) -> str:
+    """What ``in2spire run`` starts: "bot" with a token; "sandbox" without one, when a
+    person runs it in a terminal; "error" otherwise (a server or container without a
+    token, or one configured for a webhook, must fail loudly, not idle in a sandbox)."""
+    if settings.bot_token:
+        return "bot"
+    if interactive and not settings.webhook_url:
+        return "sandbox"
+    return "error"
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 @app.command()
 def run(
     migrate: bool = typer.Option(True, help="Apply database migrations before starting."),
 ) -> None:
-    """Start the bot (long polling, or a webhook server when WEBHOOK_URL is set)."""
+    """Start the bot (long polling, or a webhook server when WEBHOOK_URL is set);
+    without BOT_TOKEN, in a terminal, the local sandbox (see `in2spire sandbox`)."""
+    settings = _settings(require_token=False)
+    mode = run_mode(settings, interactive=_interactive())
+    if mode == "sandbox":
+        from sandbox.local import run_sandbox
+
+        typer.echo(NO_TOKEN_LINE)
+        run_sandbox()
+        return
+    if mode == "error":
+        raise _fail(
+            f"Configuration error: {BOTFATHER_HELP} To try the bot without a token, run "
+            "`in2spire sandbox`.",
+            2,
+        )
     from bot.app import run as run_bot
 
-    settings = _settings(require_token=True)
     asyncio.run(run_bot(settings, migrate=migrate))
+
+
+@app.command()
+def sandbox(
+    port: int = typer.Option(8080, help="Port of the sandbox page.", min=0, max=65535),
+    host: str = typer.Option(
+        "127.0.0.1", help="Address to listen on; anything but loopback prints a WARNING."
+    ),
+    fresh: bool = typer.Option(False, "--fresh", help="Start with an empty database."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Load the small demo data set (into an empty database)."
+    ),
+    db: Path = typer.Option(
+        Path("data/sandbox.db"), "--db", help="The sandbox's own SQLite database file."
+    ),
+) -> None:
+    """The local sandbox: the Bot API emulator, the real bot polling it and a chat page
+    (http://127.0.0.1:8080) to act as organizer, startups and ambassadors. Its own
+    database; never DATABASE_URL or BOT_TOKEN."""
+    from sandbox.local import run_sandbox
+
+    run_sandbox(db, host=host, port=port, fresh=fresh, demo=demo)
 
 
 @app.command()

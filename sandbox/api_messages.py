@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import time
 from typing import Any
 
 from sandbox.api_common import (
@@ -78,7 +77,7 @@ def _apply_markup(msg: SimMessage, markup: dict[str, Any] | None) -> None:
 
 
 def _finish_edit(w: World, msg: SimMessage) -> dict[str, Any]:
-    msg.edit_date = int(time.time())
+    msg.edit_date = int(w.now())
     msg.edited = True
     w.emit("edit", msg)
     return msg.to_api()

@@ -40,7 +40,10 @@ class Emulator:
         *,
         bot_first_name: str = "In2spire Test Bot",
         privacy_mode: bool = True,
+        now: Callable[[], float] | None = None,
     ) -> None:
+        """``clock`` (monotonic seconds) drives the rate limits; ``now`` (epoch
+        seconds, ``time.time`` by default) dates the messages."""
         self.world = World(
             token=token,
             bot_username=bot_username,
@@ -48,6 +51,7 @@ class Emulator:
             rate_limits=rate_limits if rate_limits is not None else RateLimits(),
             clock=clock,
             privacy_mode=privacy_mode,
+            now=now,
         )
         self.world.delivery.on_reply = self._on_webhook_reply
         self.base_url = ""

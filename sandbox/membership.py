@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sandbox.models import ChatRecord, UserRecord
@@ -47,7 +46,7 @@ def set_bot_status(w: World, chat: ChatRecord, new: str, by: UserRecord) -> None
     payload = {
         "chat": chat.to_api(),
         "from": by.to_api(),
-        "date": int(time.time()),
+        "date": int(w.now()),
         "old_chat_member": member_json(w.bot, old),
         "new_chat_member": member_json(w.bot, new),
     }

@@ -9,7 +9,6 @@ bot did from their per-chat event stream, so the bot may live in another process
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import TYPE_CHECKING, Any
 
 from sandbox.diagnostics import describe_timeout
@@ -209,7 +208,7 @@ class SimUser:
         chat: Any = None,
     ) -> SimMessage:
         """A message forwarded from a channel (from_chat_title), a user, or a hidden user."""
-        date = int(time.time()) - 60
+        date = int(self._w.now()) - 60
         origin: dict[str, Any]
         if from_chat_title is not None:
             channel_id = -(1002000000000 + abs(hash(from_chat_title)) % 10**9)
@@ -238,7 +237,7 @@ class SimUser:
         chat = message.chat
         message.text = text
         message.entities = detect_entities(text, [])
-        message.edit_date = int(time.time())
+        message.edit_date = int(self._w.now())
         message.edited = True
         chat.note(f"user edited {message.summary()}")
         if chat.bot_present and self._w.bot_sees(message):

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import secrets
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +21,12 @@ from sandbox.errors import ApiError, bad_request, forbidden
 from sandbox.events import Event, EventStream
 from sandbox.models import CallbackAnswer, ChatRecord, SimMessage, StoredFile, UserRecord
 from sandbox.ratelimit import Clock, RateLimiter, RateLimits
+
+log = logging.getLogger("sandbox")
+
+#: Told of every message as it appears or changes: (kind, message) with kind
+#: "message" | "edit" | "delete" | "service". Called synchronously; must not block.
+Observer = Callable[[str, SimMessage], None]
 
 _FILE_PREFIX = {
     "document": "BQACAgIAAxkBAAI",
@@ -70,8 +78,13 @@ class World:
         rate_limits: RateLimits,
         clock: Clock | None,
         privacy_mode: bool,
+        now: Callable[[], float] | None = None,
     ) -> None:
         self.token = token
+        #: Wall-clock time (epoch seconds) for message dates; a shifted clock in the
+        #: local sandbox, ``time.time`` otherwise.
+        self.now: Callable[[], float] = now or time.time
+        self.observers: list[Observer] = []
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 1
         self.bot = UserRecord(bot_id, bot_first_name, username=bot_username, is_bot=True)
         self.privacy_mode = privacy_mode
@@ -187,13 +200,15 @@ class World:
             chat=chat,
             message_id=chat.next_message_id,
             sender=sender,
-            date=int(time.time()),
+            date=int(self.now()),
             from_bot=from_bot,
             **fields,
         )
         chat.next_message_id += 1
         chat.messages[msg.message_id] = msg
         chat.history.append(msg)
+        if not from_bot:  # what the bot sends is announced by ``emit`` once complete
+            self.notify("service" if msg.service is not None else "message", msg)
         return msg
 
     def find_message(self, chat: ChatRecord, message_id: int) -> SimMessage | None:
@@ -205,11 +220,30 @@ class World:
         chat = msg.chat
         verb = {"message": "sent", "edit": "edited", "delete": "deleted"}.get(kind, kind)
         chat.note(f"bot {verb} {msg.summary()}")
+        self.notify(kind, msg)
         if kind == "service":
             return
         event = Event(kind, msg)
         for stream in chat.streams.values():
             stream.push(event)
+
+    def observe(self, observer: Observer) -> Callable[[], None]:
+        """Call ``observer(kind, message)`` for every message users post and every
+        message the bot sends, edits or deletes; returns the function that stops it."""
+        self.observers.append(observer)
+
+        def stop() -> None:
+            if observer in self.observers:
+                self.observers.remove(observer)
+
+        return stop
+
+    def notify(self, kind: str, msg: SimMessage) -> None:
+        for observer in list(self.observers):
+            try:
+                observer(kind, msg)
+            except Exception:  # an observer's bug must not break the Bot API
+                log.exception("sandbox: message observer failed")
 
     # -- updates ---------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.clock import ShiftableClock
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 
@@ -25,17 +26,16 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL")
 DB_BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 
 
-class FakeClock:
-    """A clock tests move by hand (no sleeping)."""
+#: Where test clocks start unless told otherwise: a Monday, 09:00 in Vietnam.
+TEST_START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+
+
+class FakeClock(ShiftableClock):
+    """The production ``ShiftableClock``, frozen (at ``TEST_START`` by default):
+    tests move it by hand (``advance``, or ``clock.now = ...``), never sleep."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
+        super().__init__(start or TEST_START)
 
 
 @pytest.fixture

@@ -3,19 +3,17 @@ factories) polling the Bot API emulator from ``sandbox/`` over loopback HTTP."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aiogram import Bot
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import register_lifecycle
 from bot.config import Settings
-from bot.dispatcher import DispatcherParts, create_bot, create_dispatcher
+from bot.dispatcher import DispatcherParts, create_dispatcher
+from bot.embedded import EmbeddedBot
 from sandbox import Emulator, RateLimits
-from storage.db import create_engine, create_sessionmaker
 from tests.conftest import FakeClock
 
 TOKEN = "123456:TEST-token-for-e2e"
@@ -40,57 +38,15 @@ def make_settings(emulator: Emulator, database_url: str, **overrides: Any) -> Se
 
 
 @dataclass
-class RunningBot:
-    """One bot process, simulated in-process; ``restart`` builds everything anew."""
+class RunningBot(EmbeddedBot):
+    """The bot under test, in-process (``bot/embedded.py``, shared with the local
+    sandbox), on the test's fake clock."""
 
-    settings: Settings
     clock: FakeClock
-    redis: Any = None
-    parts: DispatcherParts | None = None
-    bot: Bot | None = None
-    engine: Any = None
-    task: asyncio.Task[None] | None = None
-    started: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def start(self) -> None:
-        self.engine = create_engine(self.settings.database_url, pool_size=20)
-        self.parts = create_dispatcher(
-            self.settings,
-            create_sessionmaker(self.engine),
-            clock=self.clock,
-            redis=self.redis,
-        )
-        register_lifecycle(self.parts, self.settings)
-        self.started = asyncio.Event()
-
-        async def mark_started() -> None:
-            self.started.set()
-
-        self.parts.dispatcher.startup.register(mark_started)
-        self.bot = create_bot(self.settings)
-        dp = self.parts.dispatcher
-        self.task = asyncio.create_task(
-            dp.start_polling(
-                self.bot,
-                handle_signals=False,
-                polling_timeout=1,
-                allowed_updates=dp.resolve_used_update_types(),
-                tasks_concurrency_limit=self.settings.max_concurrent_updates,
-            )
-        )
-        await asyncio.wait_for(self.started.wait(), 10)
-
-    async def stop(self) -> None:
-        if self.parts is not None and self.task is not None and not self.task.done():
-            await self.parts.dispatcher.stop_polling()
-            await asyncio.wait_for(self.task, 10)
-        if self.engine is not None:
-            await self.engine.dispose()
-        self.task = None
-
-    async def restart(self) -> None:
-        await self.stop()
-        await self.start()
+    def create_parts(self, sessionmaker: async_sessionmaker[AsyncSession]) -> DispatcherParts:
+        # Looked up in this module when called: a test may monkeypatch create_dispatcher.
+        return create_dispatcher(self.settings, sessionmaker, clock=self.clock, redis=self.redis)
 
 
 #: Telegram's flood limits as met in practice: ~1 message/s per private chat on
