@@ -42,6 +42,7 @@ from sandbox.ratelimit import RateLimits
 from sandbox.users import SimUser
 from sandbox.web.personas import ORGANIZER_ID, Persona, PersonaRegistry, personas_path
 from sandbox.web.render import render_message
+from sandbox.web.strings import DEFAULT_LANG
 
 log = logging.getLogger("sandbox")
 
@@ -119,9 +120,10 @@ def page_url(host: str, port: int) -> str:
 
 @dataclass(eq=False)
 class Subscriber:
-    """One open event stream (a page tab), for one persona."""
+    """One open event stream (a page tab), for one persona, in the page's language."""
 
     persona: int
+    lang: str = DEFAULT_LANG
     queue: asyncio.Queue[tuple[str, dict[str, Any]] | None] = field(default_factory=asyncio.Queue)
 
 
@@ -352,8 +354,8 @@ class LocalSandbox:
 
     # -- live events -----------------------------------------------------------------------
 
-    def subscribe(self, persona_id: int) -> Subscriber:
-        sub = Subscriber(persona_id)
+    def subscribe(self, persona_id: int, lang: str = DEFAULT_LANG) -> Subscriber:
+        sub = Subscriber(persona_id, lang)
         self.subscribers.add(sub)
         return sub
 
@@ -367,15 +369,16 @@ class LocalSandbox:
     def _on_message(self, kind: str, msg: SimMessage) -> None:
         """World observer: each stream whose persona is in the chat gets the fragment."""
         event = "message" if kind == "service" else kind
-        payload: dict[str, Any] | None = None
+        payloads: dict[str, dict[str, Any]] = {}  # by page language
         for sub in list(self.subscribers):
             if not self.sees(sub.persona, msg.chat):
                 continue
+            payload = payloads.get(sub.lang)
             if payload is None:
-                payload = {
+                payload = payloads[sub.lang] = {
                     "chat_id": msg.chat.id,
                     "message_id": msg.message_id,
-                    "html": render_message(msg, self.tz),
+                    "html": render_message(msg, self.tz, sub.lang),
                     "from_id": msg.sender.id,
                 }
             sub.queue.put_nowait((event, payload))

@@ -2,8 +2,8 @@
 
 ``routes.py`` is the JSON API, the event stream and the page; ``render.py`` turns a
 message into the HTML fragment both use; ``personas.py`` keeps the people the page
-can act as. The page's template, script and style are in ``templates/`` and
-``static/`` (no build step).
+can act as; ``strings.py`` has the page's own words in Vietnamese and English. The
+page's template, script and style are in ``templates/`` and ``static/`` (no build step).
 """
 
 from __future__ import annotations

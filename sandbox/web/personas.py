@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from sandbox.web.strings import text
+
 log = logging.getLogger("sandbox")
 
 ORGANIZER_ID = 700_000_001
@@ -27,7 +29,13 @@ NAME_MAX = 64
 
 
 class PersonaError(ValueError):
-    """Bad input for a persona (the message is shown to the page)."""
+    """Bad input for a persona: ``key`` and ``params`` are shown to the page in its
+    language (``str()`` is the English text, for logs)."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        super().__init__(text("en", key, **params))
+        self.key = key
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -59,14 +67,14 @@ def personas_path(db: Path) -> Path:
 
 def clean_name(value: object) -> str:
     if not isinstance(value, str):
-        raise PersonaError("name must be text")
+        raise PersonaError("sandbox.error.name_not_text")
     name = " ".join(value.split())
     if not name:
-        raise PersonaError("name is empty")
+        raise PersonaError("sandbox.error.name_empty")
     if len(name) > NAME_MAX:
-        raise PersonaError(f"name is longer than {NAME_MAX} characters")
+        raise PersonaError("sandbox.error.name_too_long", limit=NAME_MAX)
     if any(not c.isprintable() for c in name):
-        raise PersonaError("name has control characters")
+        raise PersonaError("sandbox.error.name_control")
     return name
 
 
@@ -116,7 +124,7 @@ class PersonaRegistry:
     def create(self, name: object, lang: object) -> Persona:
         """A new person (role "person"), saved at once."""
         if lang not in LANGUAGES:
-            raise PersonaError("lang must be vi or en")
+            raise PersonaError("sandbox.error.bad_lang")
         taken = [p.id for p in self._items.values() if p.id >= FIRST_PERSON_ID]
         next_id = max(taken, default=FIRST_PERSON_ID - 1) + 1
         persona = Persona(next_id, clean_name(name), str(lang), "person")

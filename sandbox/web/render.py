@@ -4,7 +4,8 @@ stream alike (the page's script only places fragments).
 Everything that comes from a user or the bot is escaped; formatting is rebuilt from the
 message's entities (UTF-16 offsets, as Telegram sends them) into a closed set of tags:
 b, i, u, s, span.spoiler, code, pre, a, blockquote. Links keep only http, https and tg
-addresses (a ``javascript:`` text_link is shown as plain text).
+addresses (a ``javascript:`` text_link is shown as plain text). What the page adds by
+itself (service messages, "edited", the buttons' label) is in the page's language.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox.models import SimMessage
+from sandbox.web.strings import DEFAULT_LANG, text
 
 SAFE_SCHEMES = frozenset({"http", "https", "tg"})
 
@@ -144,7 +146,7 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def _keyboard(msg: SimMessage) -> str:
+def _keyboard(msg: SimMessage, lang: str) -> str:
     rows = []
     for row in msg.keyboard:
         buttons = []
@@ -167,10 +169,11 @@ def _keyboard(msg: SimMessage) -> str:
         rows.append(f'<div class="kb-row">{"".join(buttons)}</div>')
     if not rows:
         return ""
-    return f'<div class="msg__kb" role="group" aria-label="Buttons">{"".join(rows)}</div>'
+    buttons_label = esc(text(lang, "sandbox.msg.buttons"))
+    return f'<div class="msg__kb" role="group" aria-label="{buttons_label}">{"".join(rows)}</div>'
 
 
-def _service_text(msg: SimMessage) -> str:
+def _service_text(msg: SimMessage, lang: str) -> str:
     service = msg.service or {}
     who = msg.sender.full_name
     if "new_chat_members" in service:
@@ -181,27 +184,29 @@ def _service_text(msg: SimMessage) -> str:
         if len(service["new_chat_members"]) == 1 and service["new_chat_members"][0].get(
             "id"
         ) == getattr(msg.sender, "id", None):
-            return f"{names} joined the group"
-        return f"{who} added {names}"
+            return text(lang, "sandbox.msg.joined", name=names)
+        return text(lang, "sandbox.msg.added", who=who, names=names)
     if "left_chat_member" in service:
         member = service["left_chat_member"]
         name = str(member.get("first_name", ""))
         if member.get("id") == msg.sender.id:
-            return f"{name} left the group"
-        return f"{who} removed {name}" + (" (bot)" if member.get("is_bot") else "")
+            return text(lang, "sandbox.msg.left", name=name)
+        name += " (bot)" if member.get("is_bot") else ""
+        return text(lang, "sandbox.msg.removed", who=who, name=name)
     if "group_chat_created" in service:
-        return f"{who} created the group “{msg.chat.title or ''}”"
+        return text(lang, "sandbox.msg.created", who=who, title=msg.chat.title or "")
     if "new_chat_title" in service:
-        return f"{who} changed the group name to “{service['new_chat_title']}”"
+        return text(lang, "sandbox.msg.renamed", who=who, title=service["new_chat_title"])
     if "migrate_to_chat_id" in service:
-        return f"The group was upgraded to a supergroup (new id {service['migrate_to_chat_id']})"
+        return text(lang, "sandbox.msg.migrated_to", chat_id=service["migrate_to_chat_id"])
     if "migrate_from_chat_id" in service:
-        return f"Upgraded from the group {service['migrate_from_chat_id']}"
+        return text(lang, "sandbox.msg.migrated_from", chat_id=service["migrate_from_chat_id"])
     if "pinned_message" in service:
         pinned = service["pinned_message"]
-        text = str(pinned.get("text") or pinned.get("caption") or "a message")
-        short = text if len(text) <= 60 else text[:57] + "…"
-        return f"{who} pinned “{short}”"
+        body = str(pinned.get("text") or pinned.get("caption") or "")
+        body = body or text(lang, "sandbox.msg.a_message")
+        short = body if len(body) <= 60 else body[:57] + "…"
+        return text(lang, "sandbox.msg.pinned", who=who, text=short)
     return f"{who}: " + ", ".join(service)
 
 
@@ -213,14 +218,15 @@ def message_iso(msg: SimMessage) -> str:
     return datetime.fromtimestamp(msg.date, UTC).isoformat()
 
 
-def render_message(msg: SimMessage, tz: tzinfo) -> str:
-    """The message's <article> (or a service message's <p>): the fragment the page shows."""
+def render_message(msg: SimMessage, tz: tzinfo, lang: str = DEFAULT_LANG) -> str:
+    """The message's <article> (or a service message's <p>): the fragment the page shows,
+    with the page's own words in ``lang``."""
     chat_id, message_id = msg.chat.id, msg.message_id
     ident = f'id="m-{chat_id}-{message_id}" data-chat="{chat_id}" data-id="{message_id}"'
     if msg.service is not None:
         return (
             f'<p class="msg msg--service" {ident} data-from="{msg.sender.id}" tabindex="-1">'
-            f"{esc(_service_text(msg))}</p>"
+            f"{esc(_service_text(msg, lang))}</p>"
         )
     classes = ["msg", "msg--bot" if msg.from_bot else "msg--user"]
     if msg.deleted:
@@ -231,7 +237,7 @@ def render_message(msg: SimMessage, tz: tzinfo) -> str:
     ]
     if msg.photo:
         biggest = msg.photo[-1]
-        alt = msg.text if msg.is_caption and msg.text else "Photo"
+        alt = msg.text if msg.is_caption and msg.text else text(lang, "sandbox.msg.photo")
         parts.append(
             f'<img class="msg__photo" src="/files/{esc(biggest["file_id"])}" alt="{esc(alt)}">'
         )
@@ -251,10 +257,10 @@ def render_message(msg: SimMessage, tz: tzinfo) -> str:
             f"{esc(contact.get('phone_number', ''))}</span>"
         )
     parts.append(f'<div class="msg__text">{render_text(msg.text, msg.entities)}</div>')
-    parts.append(_keyboard(msg))
+    parts.append(_keyboard(msg, lang))
     when = _local(msg.date, tz)
-    edited = " · edited" if msg.edited else ""
-    deleted = " · deleted" if msg.deleted else ""
+    edited = f" · {esc(text(lang, 'sandbox.msg.edited'))}" if msg.edited else ""
+    deleted = f" · {esc(text(lang, 'sandbox.msg.deleted'))}" if msg.deleted else ""
     parts.append(
         f'<footer class="msg__meta"><time datetime="{message_iso(msg)}">'
         f"{when:%H:%M}</time>{edited}{deleted}</footer>"

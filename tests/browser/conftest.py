@@ -21,6 +21,7 @@ from playwright.async_api import Browser, Locator, Page, async_playwright, expec
 from bot.clock import ShiftableClock
 from bot.i18n import default_translator
 from sandbox.local import LocalSandbox
+from sandbox.web.strings import DEFAULT_LANG, page_strings
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
@@ -78,16 +79,39 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 class ChatPage:
-    """The sandbox page as a person uses it: clicks, typing, what they see."""
+    """The sandbox page as a person uses it: clicks, typing, what they see. The page's
+    own labels are looked up in the page's language (``ui``), as a person reads them."""
 
-    def __init__(self, page: Page, name: str) -> None:
+    def __init__(self, page: Page, name: str, lang: str = DEFAULT_LANG) -> None:
         self.page = page
         self.name = name
+        self.lang = lang
         self.errors: list[str] = []
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         page.on(
             "console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None
         )
+
+    def ui(self, key: str, **params: Any) -> str:
+        """One of the page's own texts (``sandbox.page.*``...) in the page's language."""
+        value = page_strings(self.lang)[key]
+        return value.format(**params) if params else value
+
+    @property
+    def textbox(self) -> Locator:
+        return self.page.get_by_role("textbox", name=self.ui("sandbox.page.message"))
+
+    def nav(self, key: str) -> Locator:
+        return self.page.get_by_role("navigation", name=self.ui(key), exact=True)
+
+    async def switch_language(self, lang: str) -> None:
+        """The header's language switch: the page reloads in ``lang``."""
+        switch = self.page.get_by_role("group", name=self.ui("sandbox.page.page_language"))
+        names = {"vi": "Tiếng Việt", "en": "English"}
+        await switch.get_by_role("link", name=names[lang], exact=True).click()
+        await expect(self.page.locator("html")).to_have_attribute("lang", lang)
+        self.lang = lang
+        await expect(self.textbox).to_be_visible()
 
     @property
     def log(self) -> Locator:
@@ -107,7 +131,7 @@ class ChatPage:
         return path
 
     async def type_and_send(self, text: str) -> None:
-        box = self.page.get_by_role("textbox", name="Message")
+        box = self.textbox
         await box.fill(text)
         await box.press("Enter")
         await expect(box).to_have_value("")
@@ -136,16 +160,14 @@ class ChatPage:
         await expect(ticked.last).to_be_visible()
 
     async def open_persona(self, name: str) -> None:
-        link = self.page.get_by_role("navigation", name="Personas").get_by_role(
+        link = self.nav("sandbox.page.personas").get_by_role(
             "link", name=re.compile(re.escape(name))
         )
         await link.click()
         await expect(link).to_have_attribute("aria-current", "true")
 
     async def open_chat(self, title: str) -> None:
-        link = self.page.get_by_role("navigation", name="Chats").get_by_role(
-            "link", name=re.compile(re.escape(title))
-        )
+        link = self.nav("sandbox.page.chats").get_by_role("link", name=re.compile(re.escape(title)))
         await link.click()
         await expect(self.page.locator("#chat-title")).to_have_text(title)
 
@@ -154,12 +176,15 @@ class ChatPage:
 async def open_page(
     browser: Browser, sandbox: LocalSandbox, request: pytest.FixtureRequest
 ) -> AsyncIterator[Any]:
-    """``await open_page(persona=..., viewport=...)`` -> a ChatPage on the sandbox."""
+    """``await open_page(persona=..., viewport=..., lang=...)`` -> a ChatPage on the
+    sandbox (in the page's default language, Vietnamese, unless ``lang`` is given)."""
     contexts = []
     pages: list[ChatPage] = []
 
     async def opener(
-        persona: int | None = None, viewport: dict[str, int] | None = None
+        persona: int | None = None,
+        viewport: dict[str, int] | None = None,
+        lang: str | None = None,
     ) -> ChatPage:
         context = await browser.new_context(
             viewport=viewport or DESKTOP, reduced_motion="reduce", locale="en-GB"
@@ -167,12 +192,13 @@ async def open_page(
         contexts.append(context)
         context.set_default_timeout(ACTION_MS)
         page = await context.new_page()
-        chat = ChatPage(page, request.node.name)
+        chat = ChatPage(page, request.node.name, lang or DEFAULT_LANG)
         pages.append(chat)
-        url = sandbox.url if persona is None else f"{sandbox.url}?persona={persona}"
-        await page.goto(url)
+        query = {"persona": persona, "lang": lang}
+        shown = "&".join(f"{k}={v}" for k, v in query.items() if v is not None)
+        await page.goto(f"{sandbox.url}?{shown}" if shown else sandbox.url)
         await expect(page.locator("#persona-list a").first).to_be_attached()
-        await expect(page.get_by_role("textbox", name="Message")).to_be_visible()
+        await expect(chat.textbox).to_be_visible()
         return chat
 
     yield opener

@@ -12,7 +12,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import Locator, expect
 
 from bot.jobs import unit_of_work
 from bot.reference import label
@@ -35,13 +35,17 @@ ORG_LANG = "vi"  # the organizer persona's
 
 async def new_person(chat: ChatPage, name: str, lang: str) -> None:
     """The "New person" form: the page switches to them, in their empty private chat."""
-    form = chat.page.get_by_role("group", name="New person")
-    await form.get_by_label("Name").fill(name)
-    await form.get_by_label("Language").select_option(lang)
-    await form.get_by_role("button", name="Add person").click()
+    form = chat.page.get_by_role("group", name=chat.ui("sandbox.page.new_person"))
+    await form.get_by_label(chat.ui("sandbox.page.name"), exact=True).fill(name)
+    await form.get_by_label(chat.ui("sandbox.page.language"), exact=True).select_option(lang)
+    await form.get_by_role("button", name=chat.ui("sandbox.page.add_person")).click()
     current = chat.page.locator("#persona-list a[aria-current]")
     await expect(current).to_contain_text(name)
-    await expect(chat.page.get_by_role("button", name="Start", exact=True)).to_be_visible()
+    await expect(start_button(chat)).to_be_visible()
+
+
+def start_button(chat: ChatPage) -> Locator:
+    return chat.page.get_by_role("button", name=chat.ui("sandbox.page.start"), exact=True)
 
 
 async def test_a_new_startup_registers_and_the_organizer_approves_it(open_page) -> None:
@@ -52,7 +56,7 @@ async def test_a_new_startup_registers_and_the_organizer_approves_it(open_page) 
     await new_person(chat, "Minh Anh", LANG)
     await chat.shot("01-new-person")
 
-    await chat.page.get_by_role("button", name="Start", exact=True).click()
+    await start_button(chat).click()
     await chat.press("🇬🇧 English", exact=False)
     await chat.expect_bot(first_line(LANG, "consent.notice"))
     await chat.press(t(LANG, "consent.accept"))
@@ -94,9 +98,9 @@ async def test_a_new_startup_registers_and_the_organizer_approves_it(open_page) 
     # The organizer, switched to in the same page, approves from /pending with the
     # "/" command picker.
     await chat.open_persona(ORGANIZER)
-    box = chat.page.get_by_role("textbox", name="Message")
+    box = chat.textbox
     await box.fill("/pend")
-    picker = chat.page.get_by_role("listbox", name="Bot commands")
+    picker = chat.page.get_by_role("listbox", name=chat.ui("sandbox.page.commands"))
     await expect(picker.get_by_role("option", name="/pending")).to_be_visible()
     await chat.shot("06-command-picker")
     await box.press("Enter")
@@ -124,14 +128,14 @@ async def test_a_broadcast_reaches_a_group_created_in_the_page(open_page) -> Non
 
     panel = chat.page.locator("#groups-panel")
     await panel.locator("summary").click()
-    await panel.get_by_label("New group title").fill("Đại sứ Hà Nội")
-    await panel.get_by_role("button", name="Create").click()
+    await panel.get_by_label(chat.ui("sandbox.page.group_title")).fill("Đại sứ Hà Nội")
+    await panel.get_by_role("button", name=chat.ui("sandbox.page.create_group")).click()
     await expect(chat.page.locator("#chat-title")).to_have_text("Đại sứ Hà Nội")
-    await panel.get_by_role("button", name="Add bot", exact=True).click()
+    await panel.get_by_role("button", name=chat.ui("sandbox.page.add_bot"), exact=True).click()
     info = chat.page.locator("#group-info")
-    await expect(info).to_contain_text("bot: member")
-    await panel.get_by_label("Add another persona").select_option(label="Lan")
-    await panel.get_by_role("button", name="Add", exact=True).click()
+    await expect(info).to_contain_text(f"bot: {chat.ui('sandbox.bot_status.member')}")
+    await panel.get_by_label(chat.ui("sandbox.page.add_member")).select_option(label="Lan")
+    await panel.get_by_role("button", name=chat.ui("sandbox.page.add"), exact=True).click()
     await expect(info).to_contain_text("Lan")
     await expect(chat.log.locator(".msg--service").last).to_contain_text("Lan")
     await chat.shot("01-group")
@@ -147,7 +151,7 @@ async def test_a_broadcast_reaches_a_group_created_in_the_page(open_page) -> Non
     await chat.shot("02-broadcast-card")
     await chat.press(t(ORG_LANG, "broadcast.btn.send"))
     await chat.press(t(ORG_LANG, "broadcast.btn.go", count=1))
-    group_link = chat.page.get_by_role("navigation", name="Chats").get_by_role(
+    group_link = chat.nav("sandbox.page.chats").get_by_role(
         "link", name=re.compile("Đại sứ Hà Nội")
     )
     # Sent by the bot's sender pass (it polls every few seconds): an unread badge.
@@ -221,7 +225,7 @@ async def test_plus_one_day_sends_the_due_reminder_live(open_page, sandbox: Loca
     await expect(chat.bot_messages).to_have_count(0)
     await chat.shot("01-before")
 
-    await chat.page.get_by_role("button", name="+1 day").click()
+    await chat.page.get_by_role("button", name=chat.ui("sandbox.page.jump_day")).click()
     await expect(clock).to_have_text("03/03/2026 09:00")
     reminder = chat.bot_messages.last
     await expect(reminder).to_contain_text("Reminder")
@@ -282,17 +286,17 @@ async def test_the_chat_is_usable_on_a_phone(open_page) -> None:
     await chat.type_and_send("/start")
     english = chat.button("🇬🇧 English", exact=False)
     await expect(english).to_be_in_viewport()
-    await expect(page.get_by_role("textbox", name="Message")).to_be_in_viewport()
-    await expect(page.get_by_role("button", name="Send")).to_be_in_viewport()
+    await expect(chat.textbox).to_be_in_viewport()
+    await expect(page.get_by_role("button", name=chat.ui("sandbox.page.send"))).to_be_in_viewport()
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]  # nothing overflows sideways
     await english.click()
     await chat.expect_bot(first_line(LANG, "consent.notice"))
     await chat.shot("01-chat")
-    menu = page.get_by_role("button", name="Personas and chats")
+    menu = page.get_by_role("button", name=chat.ui("sandbox.page.menu"))
     await menu.click()
     await expect(menu).to_have_attribute("aria-expanded", "true")
-    await expect(page.get_by_role("navigation", name="Personas")).to_be_in_viewport()
+    await expect(chat.nav("sandbox.page.personas")).to_be_in_viewport()
     await chat.shot("02-drawer")
     await page.keyboard.press("Escape")
     await expect(page.locator("#sidebar")).not_to_be_visible()
@@ -315,15 +319,15 @@ async def test_reply_keyboard_and_attachments(open_page, sandbox: LocalSandbox) 
         text="Pick one",
         reply_markup={"keyboard": [[{"text": "Yes"}, {"text": "No"}]], "resize_keyboard": True},
     )
-    keyboard = chat.page.get_by_role("group", name="Reply keyboard")
+    keyboard = chat.page.get_by_role("group", name=chat.ui("sandbox.page.reply_keyboard"))
     await expect(keyboard.get_by_role("button")).to_have_count(2)
     await keyboard.get_by_role("button", name="Yes").click()
     own = chat.page.locator("#log .msg--own")
     await expect(own.last).to_contain_text("Yes")
 
-    await chat.page.get_by_role("textbox", name="Message").fill("the plan")
+    await chat.textbox.fill("the plan")
     async with chat.page.expect_file_chooser() as chooser:
-        await chat.page.get_by_role("button", name="Attach a file").click()
+        await chat.page.get_by_role("button", name=chat.ui("sandbox.page.attach")).click()
     await (await chooser.value).set_files(
         files=[{"name": "plan.txt", "mimeType": "text/plain", "buffer": b"step 1\n"}]
     )
@@ -335,3 +339,68 @@ async def test_reply_keyboard_and_attachments(open_page, sandbox: LocalSandbox) 
     saved = await (await download.value).path()
     assert saved.read_bytes() == b"step 1\n"
     await chat.shot("01-keyboard-and-document")
+
+
+async def test_the_page_switches_language_and_keeps_it(open_page) -> None:
+    """The header's switch: Vietnamese by default, English and back; the choice stays in
+    the URL across persona and chat switches, and the API's errors shown in the page
+    come in the chosen language.
+    Screenshots: tests/artifacts/browser/test_the_page_switches_language_*.png"""
+    chat: ChatPage = await open_page()
+    page = chat.page
+    html = page.locator("html")
+    await expect(html).to_have_attribute("lang", "vi")
+    personas = chat.nav("sandbox.page.personas")
+    await expect(personas.get_by_role("heading")).to_have_text("Nhân vật")
+    await expect(page.get_by_role("button", name="Gửi", exact=True)).to_be_visible()
+    await expect(page.get_by_role("button", name="+1 giờ")).to_be_visible()
+    await expect(page.get_by_role("link", name="Tiếng Việt")).to_have_attribute(
+        "aria-current", "true"
+    )
+    await chat.shot("01-vietnamese")
+
+    await chat.switch_language("en")
+    assert "lang=en" in page.url
+    await expect(chat.nav("sandbox.page.personas").get_by_role("heading")).to_have_text("Personas")
+    await expect(page.get_by_role("button", name="Send", exact=True)).to_be_visible()
+    await expect(page.get_by_role("button", name="+1 hour")).to_be_visible()
+    await expect(page.get_by_role("link", name="English")).to_have_attribute("aria-current", "true")
+    await expect(page.locator("#current-persona")).to_have_text("Thu Hà (organizer)")
+    await chat.shot("02-english")
+
+    # Persona and chat switches keep the language.
+    await new_person(chat, "Lan", "vi")
+    assert "lang=en" in page.url
+    await chat.open_persona(ORGANIZER)
+    panel = page.locator("#groups-panel")
+    await panel.locator("summary").click()
+    await panel.get_by_label("New group title").fill("Nhóm thử")
+    await panel.get_by_role("button", name="Create group").click()
+    await expect(page.locator("#chat-title")).to_have_text("Nhóm thử")
+    assert "lang=en" in page.url
+    await expect(chat.log.locator(".msg--service").last).to_contain_text("created the group")
+    await expect(page.locator("#group-info")).to_contain_text("group · bot: not added")
+
+    # An API error, in English: the organizer is already in the group.
+    await panel.get_by_label("Add another persona").select_option(label="Thu Hà (organizer)")
+    await panel.get_by_role("button", name="Add", exact=True).click()
+    toast = page.get_by_role("status")
+    await expect(toast).to_have_text("already a member of the group")
+    await chat.shot("03-english-error")
+
+    # Back to Vietnamese, on the same persona and chat.
+    await chat.switch_language("vi")
+    assert "lang=vi" in page.url
+    await expect(page.locator("#chat-title")).to_have_text("Nhóm thử")
+    await expect(page.get_by_role("button", name="Gửi", exact=True)).to_be_visible()
+    await expect(chat.log.locator(".msg--service").last).to_contain_text("đã tạo nhóm")
+    await panel.locator("summary").click()
+    await expect(page.locator("#group-info")).to_contain_text("nhóm · bot: chưa thêm")
+    await panel.get_by_label("Thêm nhân vật khác").select_option(label="Thu Hà (organizer)")
+    await panel.get_by_role("button", name="Thêm", exact=True).click()
+    await expect(toast).to_have_text("Đã là thành viên của nhóm")
+    await chat.shot("04-vietnamese-error")
+    # The browser logs the two refused calls; nothing else went wrong.
+    refused = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    assert chat.errors == [refused, refused]
+    chat.errors.clear()

@@ -78,6 +78,8 @@ async def test_create_persona(api: Api, sandbox: LocalSandbox) -> None:
         {"id": FIRST_PERSON_ID, "title": "in2spire (sandbox)", "type": "private", "unread": 0}
     ]
     status, body = await api.get("/api/chats", persona=123)
+    assert status == 404 and body == {"error": "Không có nhân vật này"}  # Vietnamese by default
+    status, body = await api.get("/api/chats", persona=123, lang="en")
     assert status == 404 and body == {"error": "no such persona"}
 
 

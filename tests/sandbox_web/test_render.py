@@ -151,7 +151,7 @@ def test_fragment_of_a_bot_message_with_keyboard() -> None:
             [{"text": "Bad", "url": "javascript:alert(1)"}],
         ]
     }
-    html = render_message(message("Hi <you>", reply_markup=markup, edited=True), VN)
+    html = render_message(message("Hi <you>", reply_markup=markup, edited=True), VN, "en")
     assert html.startswith(
         '<article class="msg msg--bot" id="m-700000100-7" data-chat="700000100" data-id="7" '
         f'data-from="{BOT.id}" tabindex="-1"><header class="msg__from">in2spire (sandbox)</header>'
@@ -172,7 +172,7 @@ def test_fragment_of_a_bot_message_with_keyboard() -> None:
 
 def test_fragment_of_user_media_and_deleted() -> None:
     doc = {"file_id": "BQ1", "file_name": 'a"b<c>.pdf', "file_size": 2048}
-    html = render_message(message("", sender=LAN, media={"document": doc}, deleted=True), VN)
+    html = render_message(message("", sender=LAN, media={"document": doc}, deleted=True), VN, "en")
     assert html.startswith('<article class="msg msg--user msg--deleted"')
     assert '<header class="msg__from">Lan &lt;script&gt;</header>' in html
     assert (
@@ -194,7 +194,21 @@ def test_service_message() -> None:
         from_bot=False,
         service={"new_chat_members": [BOT.to_api()]},
     )
-    assert render_message(msg, VN) == (
+    assert render_message(msg, VN, "en") == (
         '<p class="msg msg--service" id="m--4000000001-3" data-chat="-4000000001" data-id="3" '
         f'data-from="{LAN.id}" tabindex="-1">Lan &lt;script&gt; added in2spire (sandbox) (bot)</p>'
     )
+    # The page's own words follow the page's language (Vietnamese by default).
+    assert render_message(msg, VN).endswith(
+        'tabindex="-1">Lan &lt;script&gt; đã thêm in2spire (sandbox) (bot)</p>'
+    )
+
+
+def test_fragment_words_in_vietnamese() -> None:
+    markup = {"inline_keyboard": [[{"text": "OK", "callback_data": "ok"}]]}
+    html = render_message(message("Chào", reply_markup=markup, edited=True), VN, "vi")
+    assert 'role="group" aria-label="Các nút"' in html
+    assert " · đã sửa</footer>" in html and "edited" not in html
+    photo = [{"file_id": "AgBIG", "width": 10, "height": 10}]
+    html = render_message(message("", media={"photo": photo}, deleted=True), VN, "vi")
+    assert 'alt="Ảnh"' in html and " · đã xoá</footer>" in html

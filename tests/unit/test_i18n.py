@@ -14,14 +14,16 @@ ROOT = Path(__file__).resolve().parents[2]
 KEY_RE = re.compile(
     r"^(ai|ask|assignment|brief|btn|card|cancel|cmd|consent|decision|error|field|fallback|group|help|language|org"
     r"|match|profile|reg|review|role|start|status|value|pitch|request|offer|question|assignments|draft"
-    r"|availability|ambassador|reminder|link|links|settings|digest|broadcast|policy|needs|privacy|campaign|report|outcome|export|mine)\.[a-z0-9_.]+$"
+    r"|availability|ambassador|reminder|link|links|settings|digest|broadcast|policy|needs|privacy|campaign|report|outcome|export|mine"
+    r"|sandbox)\.[a-z0-9_.]+$"
 )
 
 
 def keys_used_in_code() -> set[str]:
-    """Every string literal shaped like a message key in bot/ and handlers/."""
+    """Every string literal shaped like a message key in bot/, handlers/ and sandbox/
+    (the local sandbox's page: ``sandbox/web/strings.py`` and the page's API)."""
     found: set[str] = set()
-    for folder in ("bot", "handlers"):
+    for folder in ("bot", "handlers", "sandbox"):
         for path in (ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 is_str = isinstance(node, ast.Constant) and isinstance(node.value, str)

@@ -1,6 +1,8 @@
 // The local sandbox's page: personas, chats and the chat view, kept live by Server-Sent
 // Events. Plain ES2020, no framework, no build. The server renders every message fragment
 // (sandbox/web/render.py); this file only places them and talks to the JSON API.
+// Its words come from the page (#strings, sandbox/web/strings.py) in the page's language,
+// which the URL keeps (?lang=) and every API call and the event stream carry.
 "use strict";
 
 (() => {
@@ -10,6 +12,8 @@
   const S = {
     persona: Number(document.body.dataset.persona) || 0,
     chat: Number(document.body.dataset.chat) || 0,
+    lang: document.body.dataset.lang || document.documentElement.lang || "vi",
+    t: {}, // the page's strings by key (#strings)
     state: null, // /api/state
     chats: [], // /api/chats for the current persona
     commands: [], // the "/" menu of the current chat
@@ -29,6 +33,12 @@
   const personaById = (id) => (S.state ? S.state.personas.find((p) => p.id === id) : null);
   const groupById = (id) => (S.state ? S.state.groups.find((g) => g.id === id) : null);
   const currentChat = () => S.chats.find((c) => c.id === S.chat);
+  // A string of the page in its language, "{name}" placeholders filled in.
+  const tr = (key, params = {}) =>
+    String(S.t[key] ?? key).replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+  // A role, chat type or bot status as the page names it (unknown values as they are).
+  const named = (prefix, value) => S.t[`${prefix}.${String(value).replace(/-/g, "_")}`] ?? String(value);
+  const withLang = (url) => `${url}${url.includes("?") ? "&" : "?"}lang=${encodeURIComponent(S.lang)}`;
   // Errors are shown by api() as a toast; handlers only need to not leak rejections.
   const safe = (fn) => (...args) => Promise.resolve().then(() => fn(...args)).catch(() => {});
 
@@ -39,7 +49,7 @@
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
     }
-    const resp = await fetch(url, opts);
+    const resp = await fetch(withLang(url), opts);
     const data = await resp.json().catch(() => null);
     if (!resp.ok) {
       const msg = (data && data.error) || `${resp.status} ${resp.statusText}`;
@@ -70,12 +80,26 @@
     const url = new URL(window.location.href);
     url.searchParams.set("persona", String(S.persona));
     url.searchParams.set("chat", String(S.chat));
+    url.searchParams.set("lang", S.lang);
     history.replaceState(null, "", url.pathname + url.search);
     document.body.dataset.persona = String(S.persona);
     document.body.dataset.chat = String(S.chat);
+    // The language switch reloads the page on the same persona and chat.
+    $$("#lang-switch a[hreflang]").forEach((a) => {
+      a.href = `?persona=${S.persona}&chat=${S.chat}&lang=${encodeURIComponent(a.hreflang)}`;
+    });
   }
 
   // ---------------------------------------------------------------- state and lists
+  function readStrings() {
+    try {
+      const data = JSON.parse($("#strings").textContent);
+      if (data && typeof data === "object") S.t = data;
+    } catch (_) {
+      /* the keys are shown instead */
+    }
+  }
+
   function readInlineState() {
     try {
       const data = JSON.parse($("#state").textContent);
@@ -111,8 +135,8 @@
   function renderPersonas() {
     $("#persona-list").innerHTML = S.state.personas
       .map((p) =>
-        item("persona", `?persona=${p.id}`, `data-persona="${p.id}"`, p.id === S.persona, "", p.name,
-          p.role === "person" ? "" : p.role, `<span class="item__lang">${esc(p.lang)}</span>`),
+        item("persona", withLang(`?persona=${p.id}`), `data-persona="${p.id}"`, p.id === S.persona, "", p.name,
+          p.role === "person" ? "" : named("sandbox.role", p.role), `<span class="item__lang">${esc(p.lang)}</span>`),
       )
       .join("");
   }
@@ -136,14 +160,15 @@
       .map((c) => {
         const here = c.id === S.chat;
         const unread = here ? 0 : c.unread || 0;
-        const badge = unread ? `<span class="badge" aria-label="${unread} unread">${unread}</span>` : "";
-        const href = `?persona=${S.persona}&amp;chat=${c.id}`;
+        const said = esc(tr("sandbox.page.unread", { count: unread }));
+        const badge = unread ? `<span class="badge" aria-label="${said}">${unread}</span>` : "";
+        const href = `?persona=${S.persona}&amp;chat=${c.id}&amp;lang=${encodeURIComponent(S.lang)}`;
         return item("chat-link", href, `data-chat="${c.id}"`, here, "avatar--chat", c.title,
-          c.type === "private" ? "" : c.type, badge);
+          c.type === "private" ? "" : named("sandbox.chat_type", c.type), badge);
       })
       .join("");
     const chat = currentChat();
-    $("#chat-title").textContent = chat ? chat.title : "Chat";
+    $("#chat-title").textContent = chat ? chat.title : tr("sandbox.page.chat");
   }
 
   function bumpUnread(chatId) {
@@ -228,7 +253,7 @@
     const old = document.getElementById(`m-${chatId}-${messageId}`);
     if (old) {
       old.classList.add("msg--deleted");
-      old.setAttribute("aria-label", "Deleted message");
+      old.setAttribute("aria-label", tr("sandbox.page.deleted_message"));
     }
   }
 
@@ -248,7 +273,7 @@
   function connect() {
     if (S.source) S.source.close();
     const persona = S.persona;
-    const src = new EventSource(`/events?persona=${persona}`);
+    const src = new EventSource(withLang(`/events?persona=${persona}`));
     S.source = src;
     let lost = false;
     const onMessage = (kind) => (e) => {
@@ -452,7 +477,9 @@
     const off = clock.offset_seconds || 0;
     const days = Math.floor(off / 86400);
     const hours = Math.floor((off % 86400) / 3600);
-    el.title = off ? `moved ${days ? `${days} d ` : ""}${hours} h ahead` : "not moved";
+    if (!off) el.title = tr("sandbox.page.clock_not_moved");
+    else if (days) el.title = tr("sandbox.page.clock_ahead", { days, hours });
+    else el.title = tr("sandbox.page.clock_ahead_hours", { hours });
   }
 
   async function jump(btn) {
@@ -461,7 +488,7 @@
     try {
       const clock = await api("POST", "/api/clock/jump", { seconds: Number(btn.dataset.seconds) });
       setClock(clock);
-      toast(`Clock moved ${btn.textContent}: ${clock.local}`);
+      toast(tr("sandbox.page.clock_moved", { jump: btn.textContent.trim(), time: clock.local }));
     } finally {
       buttons.forEach((b) => (b.disabled = false));
     }
@@ -476,8 +503,10 @@
     const keep = groupById(S.chat) ? S.chat : selectedGroupId();
     const groups = S.state.groups;
     sel.innerHTML = groups.length
-      ? groups.map((g) => `<option value="${g.id}">${esc(g.title)} (${esc(g.type)})</option>`).join("")
-      : `<option value="">No groups yet</option>`;
+      ? groups
+          .map((g) => `<option value="${g.id}">${esc(g.title)} (${esc(named("sandbox.chat_type", g.type))})</option>`)
+          .join("")
+      : `<option value="">${esc(tr("sandbox.page.no_groups"))}</option>`;
     if (groups.some((g) => g.id === keep)) sel.value = String(keep);
     const members = $("#group-member");
     const chosen = Number(members.value);
@@ -491,11 +520,15 @@
     const g = groupById(selectedGroupId());
     $$("#group-tools button").forEach((b) => (b.disabled = !g));
     if (!g) {
-      $("#group-info").textContent = "Create a group to add people and the bot.";
+      $("#group-info").textContent = tr("sandbox.page.groups_hint");
       return;
     }
     const names = g.members.map((id) => (personaById(id) || { name: String(id) }).name);
-    $("#group-info").textContent = `${g.type} · bot: ${g.bot} · members: ${names.join(", ") || "none"}`;
+    $("#group-info").textContent = tr("sandbox.page.group_info", {
+      type: named("sandbox.chat_type", g.type),
+      bot: named("sandbox.bot_status", g.bot),
+      members: names.join(", ") || tr("sandbox.page.nobody"),
+    });
     $("#group-join").disabled = g.members.includes(S.persona);
     $("#group-migrate").disabled = g.type !== "group";
   }
@@ -631,6 +664,7 @@
   }
 
   async function start() {
+    readStrings();
     wire();
     readInlineState();
     $$(".msg", $("#log")).forEach(decorate);
