@@ -49,3 +49,12 @@ BROADCAST_STATUS_KEYS = {
     "stopped": "broadcast.status.stopped",
     "cancelled": "broadcast.status.cancelled",
 }
+#: What came of a request (the outcome question's toggles, in button order).
+OUTCOME_KIND_KEYS = {
+    "investor": "outcome.kind.investor",
+    "partner": "outcome.kind.partner",
+    "customers": "outcome.kind.customers",
+    "policy": "outcome.kind.policy",
+    "media": "outcome.kind.media",
+    "nothing": "outcome.kind.nothing",
+}

@@ -397,20 +397,24 @@ async def demo_personas(sessionmaker: Any) -> list[Persona]:
     found: list[Persona] = []
     async with sessionmaker() as session:
         repos = Repositories.bind(session)
-        for startup in await repos.startups.list_by_status("approved", limit=2):
-            user = await repos.users.get(startup.user_id)
-            if user is not None and user.deleted_at is None:
-                name = f"{user.first_name} ({_short(startup.company_name or 'startup')})"
-                found.append(
-                    Persona(user.id, name, user.language, "demo-startup", user.first_name or "")
-                )
-        for ambassador in await repos.ambassadors.list_by_status("approved", limit=2):
-            user = await repos.users.get(ambassador.user_id)
-            if user is not None and user.deleted_at is None:
-                name = f"{_short(ambassador.display_name or user.first_name or '')} (ambassador)"
-                found.append(
-                    Persona(user.id, name, user.language, "demo-ambassador", user.first_name or "")
-                )
+        # The role shows as a translated badge beside the name, so names stay as stored.
+        profiles = [
+            (s.user_id, s.company_name, "demo-startup")
+            for s in await repos.startups.list_by_status("approved", limit=2)
+        ] + [
+            (a.user_id, a.display_name, "demo-ambassador")
+            for a in await repos.ambassadors.list_by_status("approved", limit=2)
+        ]
+        for user_id, profile_name, role in profiles:
+            user = await repos.users.get(user_id)
+            if user is None or user.deleted_at is not None:
+                continue
+            first = user.first_name or ""
+            if role == "demo-startup":
+                name = f"{first} ({_short(profile_name or '')})" if profile_name else first
+            else:
+                name = _short(profile_name or first)
+            found.append(Persona(user.id, name, user.language, role, first))
     return found
 
 

@@ -5,18 +5,11 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.services.outcomes import KINDS
+from bot.status_labels import OUTCOME_KIND_KEYS as KIND_KEYS
 from bot.ui.callbacks import OutcomeCB
 from bot.ui.cards import T
 from storage.dto import OutcomeDTO
 
-KIND_KEYS = {
-    "investor": "outcome.kind.investor",
-    "partner": "outcome.kind.partner",
-    "customers": "outcome.kind.customers",
-    "policy": "outcome.kind.policy",
-    "media": "outcome.kind.media",
-    "nothing": "outcome.kind.nothing",
-}
 assert tuple(KIND_KEYS) == KINDS
 
 

@@ -15,11 +15,11 @@ from bot.provinces import get_province
 from bot.reference import label
 from bot.services.campaigns import DATE_FORMAT
 from bot.services.reports import WEEK, Report
+from bot.status_labels import OUTCOME_KIND_KEYS as KIND_KEYS
 from bot.status_labels import REQUEST_STATUS_KEYS
 from bot.ui.callbacks import ReportCB
 from bot.ui.campaigns import short_name
 from bot.ui.cards import format_number
-from bot.ui.outcomes import KIND_KEYS
 from bot.ui.requests import fit
 from storage.dto import CampaignDTO
 from storage.repositories.reports import Counted
