@@ -94,6 +94,23 @@ async def alert_shortfall(
         await safe_send(bot, org_id, text)
 
 
+async def alert_startup_cancelled(
+    bot: Bot, services: Services, translator: Translator, result: CancelResult
+) -> None:
+    """Organizers hear that a startup cancelled its own request, and what it closed."""
+    request, startup = await services.offers.request_and_startup(result.request.id)
+    offers = sum(1 for a in result.closed if a.status == "withdrawn")
+    stories = sum(1 for a in result.closed if a.status == "cancelled")
+    ids = await services.organizers.all_ids()
+    languages = await services.users.languages(ids, translator.default)
+    for org_id in ids:
+        lang = languages[org_id]
+        t = translator.bind(lang)
+        title = request_title(request, startup.company_name, t, lang)
+        text = t("request.alert.startup_cancelled", title=title, offers=offers, stories=stories)
+        await safe_send(bot, org_id, text)
+
+
 async def notify_accepted(
     bot: Bot, services: Services, translator: Translator, result: AcceptResult
 ) -> None:
@@ -146,7 +163,15 @@ async def notify_expired(
 async def notify_cancelled(
     bot: Bot, services: Services, translator: Translator, result: CancelResult
 ) -> None:
-    """Everyone concerned by a cancelled request: its ambassadors and its startup."""
+    """Everyone concerned by a cancelled request: its ambassadors, and its startup
+    (cancelled by organizers) or the organizers (cancelled by the startup; not for a
+    draft, which they never saw)."""
+    if result.actor == "startup":
+        key = "request.cancelled.by_startup"
+        await notify_closed(bot, services, translator, result.closed, key)
+        if result.previous_status != "draft":
+            await alert_startup_cancelled(bot, services, translator, result)
+        return
     await notify_closed(bot, services, translator, result.closed, "request.cancelled.ambassador")
     request, startup = await services.offers.request_and_startup(result.request.id)
     lang, t = await recipient(services, translator, startup.user_id)

@@ -1,9 +1,11 @@
 """Lists: /requests (a startup's own, or every request for organizers, filtered),
-/assignments and /pause /resume for ambassadors, and the organizer's request card
-(manual assign from ranked candidates, withdraw an offer, cancel the request).
+/assignments and /pause /resume for ambassadors, the organizer's request card
+(manual assign from ranked candidates, withdraw an offer, cancel the request) and
+the startup's own card (cancel its request, after a confirmation).
 
 Pages and cards are edited in place. Every press is re-authorized by the service
-(``RequestListService.card``) or by the organizers-only router filter.
+(``RequestListService.card``, ``OfferService.own_request``) or by the
+organizers-only router filter.
 """
 
 from __future__ import annotations
@@ -39,9 +41,12 @@ from bot.ui.requests import (
     offer_text,
     organizer_filters_kb,
     organizer_request_kb,
+    own_cancel_kb,
+    own_cancel_text,
     request_card,
     request_list_kb,
     request_title,
+    startup_request_kb,
     story_kb,
 )
 from handlers.refusals import refuse
@@ -132,6 +137,20 @@ def _card_text(card: RequestCard, lang: str, t: T, services: Services, organizer
     )
 
 
+async def _render_card(
+    services: Services, request_id: int, viewer: int, organizer: bool, lang: str, t: T
+) -> tuple[str, InlineKeyboardMarkup]:
+    card = await services.requests.card(request_id, viewer_id=viewer, organizer=organizer)
+    text = _card_text(card, lang, t, services, organizer)
+    if organizer:
+        kb = organizer_request_kb(card.request, [a for a, _ in card.lines], t)
+    else:
+        kb = startup_request_kb(card.request, card.startup.status == "approved", t)
+    back = RequestCB(action="list").pack()
+    kb.inline_keyboard.append([InlineKeyboardButton(text=t("btn.back"), callback_data=back)])
+    return text, kb
+
+
 async def on_show(
     callback: CallbackQuery,
     callback_data: RequestCB,
@@ -140,19 +159,46 @@ async def on_show(
     lang: str,
     t: T,
 ) -> None:
-    card = await services.requests.card(
-        callback_data.id, viewer_id=callback.from_user.id, organizer=is_organizer
+    text, kb = await _render_card(
+        services, callback_data.id, callback.from_user.id, is_organizer, lang, t
     )
-    text = _card_text(card, lang, t, services, is_organizer)
-    if is_organizer:
-        kb = organizer_request_kb(card.request, [a for a, _ in card.lines], t)
-    else:
-        kb = InlineKeyboardMarkup(inline_keyboard=[])
-    back = RequestCB(action="list").pack()
-    kb.inline_keyboard.append([InlineKeyboardButton(text=t("btn.back"), callback_data=back)])
     await callback.answer()
     if isinstance(callback.message, Message):
         await callback.message.edit_text(text, reply_markup=kb)
+
+
+# --- a startup cancels its own request ------------------------------------------------
+
+
+async def on_own_cancel_ask(
+    callback: CallbackQuery, callback_data: RequestCB, services: Services, lang: str, t: T
+) -> None:
+    """What cancelling will do, with Confirm / Keep it (re-authorized by the service)."""
+    preview = await services.offers.own_request(callback_data.id, callback.from_user.id)
+    await callback.answer()
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(
+            own_cancel_text(preview, t, lang), reply_markup=own_cancel_kb(preview.request.id, t)
+        )
+
+
+async def on_own_cancel_confirmed(
+    callback: CallbackQuery,
+    callback_data: RequestCB,
+    bot: Bot,
+    services: Services,
+    translator: Translator,
+    lang: str,
+    t: T,
+) -> None:
+    result = await services.offers.cancel_own_request(callback_data.id, callback.from_user.id)
+    await callback.answer(t("request.cancelled_toast"))
+    if isinstance(callback.message, Message):
+        text, kb = await _render_card(
+            services, result.request.id, callback.from_user.id, False, lang, t
+        )
+        await callback.message.edit_text(text, reply_markup=kb)
+    await notify_cancelled(bot, services, translator, result)
 
 
 # --- organizer actions on a request card ------------------------------------------------
@@ -314,6 +360,11 @@ def build_router() -> Router:
     router.callback_query.register(on_list_page, RequestCB.filter(F.action == "list"))
     router.callback_query.register(on_show, RequestCB.filter(F.action == "show"))
     router.callback_query.register(on_assignments_page, AssignmentsCB.filter())
+    # A startup's own request: the service checks the presser owns it, every press.
+    router.callback_query.register(on_own_cancel_ask, RequestCB.filter(F.action == "own_cancel"))
+    router.callback_query.register(
+        on_own_cancel_confirmed, RequestCB.filter(F.action == "own_cancel_yes")
+    )
 
     # Organizers only (checked per handler: one router keeps the hot path short),
     # then a refusal for anyone else pressing these buttons, forged data included.

@@ -12,6 +12,9 @@ caller's transaction: if anything fails, nothing of it is kept.
   open, not past its expiry, and a slot is free), takes a slot with the conditional
   update, and when the request becomes full withdraws the other open offers.
 - ``decline`` and ``expire_due`` close offers and ask the next candidates.
+- ``cancel_request`` cancels a whole request (an organizer's, or through
+  ``cancel_own_request`` its own approved startup's: who did it is the result's
+  ``actor``, which words the notices).
 """
 
 from __future__ import annotations
@@ -73,11 +76,32 @@ class OfferView:
     ambassador: AmbassadorDTO
 
 
+#: Request statuses a request may be cancelled from (by an organizer or its startup).
+CANCELLABLE = ("draft", "pending", "open", "filled")
+#: Who cancelled a request (the notices are worded after it).
+CANCEL_ACTORS = ("organizer", "startup")
+
+
 @dataclass(frozen=True, slots=True)
 class CancelResult:
     request: StoryRequestDTO
     #: Assignments closed by the cancellation (offers withdrawn, stories cancelled).
     closed: tuple[AssignmentDTO, ...] = ()
+    #: "organizer" or "startup" (CANCEL_ACTORS).
+    actor: str = "organizer"
+    #: The request's status before it was cancelled.
+    previous_status: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CancelPreview:
+    """What cancelling a request would close: shown before the startup confirms."""
+
+    request: StoryRequestDTO
+    startup: StartupDTO
+    #: Offers still open (they are withdrawn) and stories held (they are cancelled).
+    open_offers: int
+    stories: int
 
 
 #: Where a question about an offer may still be asked (and answered).
@@ -341,12 +365,16 @@ class OfferService:
             raise Conflict("assignment.error.not_open")
         return ClosedOffer(closed, await self.fill(assignment.request_id))
 
-    async def cancel_request(self, request_id: int) -> CancelResult:
-        """Cancel a whole request: open offers are withdrawn, accepted stories cancelled."""
+    async def cancel_request(self, request_id: int, *, actor: str = "organizer") -> CancelResult:
+        """Cancel a whole request: open offers are withdrawn, accepted stories cancelled
+        (their reminders stop, their slots are freed). ``actor`` only says who did it;
+        callers check they may (organizers by role, a startup by ``cancel_own_request``).
+        """
+        if actor not in CANCEL_ACTORS:
+            raise ValueError(actor)
         request = await self._request(request_id)
-        cancellable = ["draft", "pending", "open", "filled"]
         if not await self.repos.requests.transition(
-            request_id, from_statuses=cancellable, to_status="cancelled"
+            request_id, from_statuses=list(CANCELLABLE), to_status="cancelled"
         ):
             raise Conflict("request.error.not_cancellable")
         now = self.clock()
@@ -368,8 +396,39 @@ class OfferService:
                     await self.repos.reminders.cancel_for_assignment(assignment.id)
         accepted = request.accepted - sum(1 for a in closed if a.status == Status.CANCELLED)
         return CancelResult(
-            replace(request, status="cancelled", accepted=max(0, accepted)), tuple(closed)
+            replace(request, status="cancelled", accepted=max(0, accepted)),
+            tuple(closed),
+            actor=actor,
+            previous_status=request.status,
         )
+
+    # --- startups --------------------------------------------------------------------
+
+    async def own_request(self, request_id: int, user_id: int) -> CancelPreview:
+        """The request ``request_id`` if ``user_id`` is its approved startup and it may
+        still be cancelled, with what cancelling it would close. Callback data is not
+        trusted: another startup's request, a non-startup or an unknown id is refused
+        alike (``NotAllowed``, nothing said about the request); a request past
+        cancelling is a ``Conflict`` that says why."""
+        startup = await self.repos.startups.get_by_user(user_id)
+        request = await self.repos.requests.get(request_id)
+        if startup is None or request is None or request.startup_id != startup.id:
+            raise NotAllowed()
+        if startup.status != "approved":
+            raise NotAllowed("pitch.error.not_approved")
+        if request.status == "cancelled":
+            raise Conflict("request.error.already_cancelled")
+        if request.status not in CANCELLABLE:
+            raise Conflict("request.error.not_cancellable")
+        open_offers = await self.repos.assignments.count(request_id, [Status.OFFERED])
+        stories = await self.repos.assignments.count(request_id, [Status.ACCEPTED, Status.OVERDUE])
+        return CancelPreview(request, startup, open_offers, stories)
+
+    async def cancel_own_request(self, request_id: int, user_id: int) -> CancelResult:
+        """A startup cancels its own request (re-authorized here on every press); the
+        same cancellation as an organizer's, told as the startup's."""
+        await self.own_request(request_id, user_id)
+        return await self.cancel_request(request_id, actor="startup")
 
     async def release(self, assignment_id: int, ambassador_id: int) -> ClosedOffer:
         """ "Can't do it": the ambassador gives an accepted story back. Its reminders

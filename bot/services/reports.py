@@ -128,7 +128,7 @@ class ReportService:
             links_by_province=await q.links_by_province(scope),
             top_ambassadors=await q.top_ambassadors(scope),
             uncovered=await q.uncovered(scope),
-            weekly=await q.weekly(scope, self.tz),
+            weekly=await q.weekly(scope, self.tz, now),
             outcomes=await q.outcomes(scope),
         )
 

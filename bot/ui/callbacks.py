@@ -96,7 +96,8 @@ class QuestionCB(CallbackData, prefix="q"):
 
 class RequestCB(CallbackData, prefix="rq"):
     """Request lists and cards: list (page, filter) / show / cancel / candidates /
-    assign / withdraw (assignment id in ``target``)."""
+    assign / withdraw (assignment id in ``target``); a startup's own request:
+    own_cancel (ask) / own_cancel_yes (confirmed)."""
 
     action: str
     id: int = 0

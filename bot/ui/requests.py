@@ -19,7 +19,7 @@ from bot.i18n import Html, escape
 from bot.provinces import region_label
 from bot.reference import label, labels, taxonomy
 from bot.services.forms import FormField, Kind
-from bot.services.offers import OfferView
+from bot.services.offers import CANCELLABLE, CancelPreview, OfferView
 from bot.services.pitches import PITCH_FORM, WANTED_MAX, WANTED_MIN, Pitch, need_choices
 from bot.status_labels import ASSIGNMENT_STATUS_KEYS, DECLINE_REASON_KEYS, REQUEST_STATUS_KEYS
 from bot.ui.brief import render_brief
@@ -446,6 +446,39 @@ def confirm_cancel_kb(request_id: int, t: T) -> InlineKeyboardMarkup:
         callback_data=RequestCB(action="cancel_yes", id=request_id),
     )
     kb.button(text=t("btn.back"), callback_data=RequestCB(action="show", id=request_id))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def startup_request_kb(request: StoryRequestDTO, approved: bool, t: T) -> InlineKeyboardMarkup:
+    """The startup's own request card: "Cancel this request" while it may be."""
+    kb = InlineKeyboardBuilder()
+    if approved and request.status in CANCELLABLE:
+        kb.button(
+            text=t("request.btn.cancel_own"),
+            callback_data=RequestCB(action="own_cancel", id=request.id),
+        )
+    return kb.as_markup()
+
+
+def own_cancel_text(preview: CancelPreview, t: T, lang: str) -> str:
+    """What cancelling will do, asked before the startup confirms."""
+    title = request_title(preview.request, preview.startup.company_name, t, lang)
+    return t(
+        "request.cancel_own.confirm",
+        title=title,
+        offers=preview.open_offers,
+        stories=preview.stories,
+    )
+
+
+def own_cancel_kb(request_id: int, t: T) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=t("request.btn.cancel_own_yes"),
+        callback_data=RequestCB(action="own_cancel_yes", id=request_id),
+    )
+    kb.button(text=t("request.btn.keep"), callback_data=RequestCB(action="show", id=request_id))
     kb.adjust(1)
     return kb.as_markup()
 

@@ -50,9 +50,11 @@ per figure:
   keeps the one statement the same on both dialects. By kind: highest first, ties in
   OUTCOME_KINDS order, kinds nobody ticked left out.
 - *weekly*: links (the links' scope) per ISO week (Monday 00:00 local time) and
-  platform, for the weeks that cover the scope's period (at most MAX_WEEKS, the
-  latest: a scope reaching far into the future charts its empty last weeks); links
-  outside those weeks are not in the series. This is the series the chart reads.
+  platform, for the weeks that cover the scope's period up to ``now``: a scope that
+  ends after now stops at the week containing now (no empty future weeks; a scope
+  starting after now charts its first week only). At most MAX_WEEKS, the latest of
+  those. Links outside those weeks are not in the series. This is the series the
+  chart reads.
 
 Breakdowns (by province, need, status, platform) are highest first, ties by code.
 Names are ordered by the database's collation (binary on SQLite; the tests'
@@ -261,12 +263,19 @@ class LeaderboardRank:
     peers: int
 
 
-def iso_week_starts(start: datetime, end: datetime, tz: ZoneInfo) -> list[datetime]:
+def iso_week_starts(
+    start: datetime, end: datetime, tz: ZoneInfo, now: datetime | None = None
+) -> list[datetime]:
     """Monday 00:00 (local) of every week meeting ``[start, end)``, then the Monday
-    after the last one (so n weeks give n + 1 boundaries), as aware datetimes."""
+    after the last one (so n weeks give n + 1 boundaries), as aware datetimes. With
+    ``now`` before ``end``, the last week is the one containing ``now`` (at least the
+    first week); the latest MAX_WEEKS weeks are kept."""
     first = start.astimezone(tz).date()
     first -= timedelta(days=first.weekday())
-    last = (end - timedelta(microseconds=1)).astimezone(tz).date()
+    last_moment = end - timedelta(microseconds=1)
+    if now is not None and now < last_moment:
+        last_moment = now
+    last = last_moment.astimezone(tz).date()
     days = (last - first).days
     count = max(1, days // 7 + 1)
     starts = [first + timedelta(weeks=n) for n in range(count + 1)]
@@ -452,8 +461,9 @@ class ReportRepo:
             total, tuple(UncoveredStartup(r.id, r.company_name, _int(r.requests)) for r in rows)
         )
 
-    async def weekly(self, scope: ReportScope, tz: ZoneInfo) -> WeeklySeries:
-        bounds = iso_week_starts(scope.start, scope.end, tz)
+    async def weekly(self, scope: ReportScope, tz: ZoneInfo, now: datetime) -> WeeklySeries:
+        """Links per week and platform, the weeks of the scope up to ``now``'s."""
+        bounds = iso_week_starts(scope.start, scope.end, tz, now)
         submitted = _L.c.submitted_at
         # Week i: submitted before the (i + 1)th boundary (the WHERE keeps the rest out).
         week = case(*((submitted < b, i) for i, b in enumerate(bounds[1:]))).label("week")

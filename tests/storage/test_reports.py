@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.outcomes import KINDS
 from bot.services.reports import ReportService, local_period
-from storage.models import Ambassador, Assignment, Startup, StoryRequest
+from storage.models import Ambassador, Assignment, Campaign, Startup, StoryRequest
 from storage.repositories import Repositories
 from storage.repositories.reports import (
     OUTCOME_KINDS,
@@ -253,9 +253,10 @@ async def test_campaign_figures(sessionmaker: async_sessionmaker[AsyncSession]) 
         assert await q.outcomes(scope) == Outcomes(
             asked=2, answered=1, by_kind=(("investor", 1), ("media", 1))
         )
-        weekly = await q.weekly(scope, VN)
+        weekly = await q.weekly(scope, VN, NOW)
+        # Up to the week containing NOW (Wednesday 25/03): not the week of 30/03.
         assert weekly.weeks == tuple(
-            date(2026, m, d) for m, d in [(2, 23), (3, 2), (3, 9), (3, 16), (3, 23), (3, 30)]
+            date(2026, m, d) for m, d in [(2, 23), (3, 2), (3, 9), (3, 16), (3, 23)]
         )
         assert weekly.counts == (
             (1, "facebook", 1),
@@ -264,10 +265,14 @@ async def test_campaign_figures(sessionmaker: async_sessionmaker[AsyncSession]) 
             (3, "facebook", 1),
         )
         assert weekly.by_platform() == {
-            "facebook": [0, 1, 0, 1, 0, 0],
-            "tiktok": [0, 0, 1, 0, 0, 0],
-            "youtube": [0, 0, 1, 0, 0, 0],
+            "facebook": [0, 1, 0, 1, 0],
+            "tiktok": [0, 0, 1, 0, 0],
+            "youtube": [0, 0, 1, 0, 0],
         }
+        # At the end of the period (or after it) every week of the period is there.
+        whole = await q.weekly(scope, VN, scope.end)
+        assert whole.weeks == (*weekly.weeks, date(2026, 3, 30))
+        assert whole.counts == weekly.counts
 
 
 async def test_period_figures(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
@@ -320,7 +325,7 @@ async def test_period_figures(sessionmaker: async_sessionmaker[AsyncSession]) ->
         assert [u.name for u in uncovered.startups] == ["Cà Phê Xanh", "Đà Nẵng Robotics"]
         first = await q.uncovered(scope, limit=1)
         assert first.total == 2 and len(first.startups) == 1
-        weekly = await q.weekly(scope, VN)
+        weekly = await q.weekly(scope, VN, NOW)
         assert weekly.counts == (
             (1, "facebook", 1),
             (1, "press", 1),
@@ -334,7 +339,7 @@ async def test_period_figures(sessionmaker: async_sessionmaker[AsyncSession]) ->
         assert (await q.offers(empty)).acceptance_rate is None
         assert (await q.uncovered(empty)).total == 0
         assert await q.outcomes(empty) == Outcomes(0, 0, ())
-        one_day = await q.weekly(empty, VN)
+        one_day = await q.weekly(empty, VN, NOW)
         assert len(one_day.weeks) == 1 and one_day.counts == ()
 
 
@@ -366,6 +371,53 @@ def test_local_periods_and_weeks() -> None:
     bounds = iso_week_starts(at(1, 3, 0), at(2, 3, 0), VN)
     assert [b.date() for b in bounds] == [date(2026, 2, 23), date(2026, 3, 2), date(2026, 3, 9)]
     assert bounds[1].astimezone(UTC) == datetime(2026, 3, 1, 17, tzinfo=UTC)
+
+
+async def test_weekly_series_ends_at_this_week(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """A campaign from a year ago to a year ahead charts the weeks up to the one
+    containing now, its past links in them (all its weeks would be 105, and the
+    latest 60 of those hold none of its links)."""
+    w = await build_world(sessionmaker)
+    now = datetime(2026, 12, 2, 5, tzinfo=UTC)  # Wednesday 2 December, 12:00 local
+    async with sessionmaker() as s:
+        await _set(
+            s, Campaign, w.campaign_id, starts_on=date(2025, 12, 2), ends_on=date(2027, 12, 1)
+        )
+        report = await ReportService(Repositories.bind(s), FakeClock(now), tz=VN).for_campaign(
+            w.campaign_id
+        )
+    assert report.last_day == date(2027, 12, 1)  # the period itself is unchanged
+    weekly = report.weekly
+    assert weekly.weeks[0] == date(2025, 12, 1)
+    assert weekly.weeks[-1] == date(2026, 11, 30)  # this week, and nothing after it
+    assert len(weekly.weeks) == 53
+    # The campaign's links L1..L4 (2, 9, 9 and 16 March), where they were.
+    assert weekly.weeks[13] == date(2026, 3, 2)
+    assert weekly.counts == (
+        (13, "facebook", 1),
+        (14, "tiktok", 1),
+        (14, "youtube", 1),
+        (15, "facebook", 1),
+    )
+    assert report.links == 4
+
+
+def test_week_starts_stop_at_now() -> None:
+    start, end = at(1, 3, 0), at(1, 6, 0)  # 1 March to 1 June, 07:00 local: 15 weeks
+    whole = iso_week_starts(start, end, VN)
+    assert whole == iso_week_starts(start, end, VN, end + timedelta(days=400))
+    assert whole[0].date() == date(2026, 2, 23) and whole[-1].date() == date(2026, 6, 8)
+    # Sunday 29 March 23:59 local is still the week of 23 March; a minute later, not.
+    sunday = datetime(2026, 3, 29, 16, 59, tzinfo=UTC)
+    until = iso_week_starts(start, end, VN, sunday)
+    assert [b.date() for b in until[-2:]] == [date(2026, 3, 23), date(2026, 3, 30)]
+    monday = iso_week_starts(start, end, VN, sunday + timedelta(minutes=1))
+    assert [b.date() for b in monday[-2:]] == [date(2026, 3, 30), date(2026, 4, 6)]
+    # Now before the period: its first week only.
+    early = iso_week_starts(start, end, VN, start - timedelta(days=30))
+    assert [b.date() for b in early] == [date(2026, 2, 23), date(2026, 3, 2)]
 
 
 def test_outcome_kinds_are_the_buttons() -> None:
