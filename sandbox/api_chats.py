@@ -93,6 +93,9 @@ def leave_chat(w: World, p: Params) -> bool:
     if chat.is_private:
         raise bad_request("chat member status can't be changed in private chats")
     set_bot_status(w, chat, "left", w.bot)
+    # Members see "<bot> left the group", as in Telegram (the bot, gone, gets no update).
+    msg = w.new_message(chat, w.bot, from_bot=True, service={"left_chat_member": w.bot.to_api()})
+    w.emit("service", msg)
     return True
 
 

@@ -337,6 +337,8 @@ async def test_group_admin_methods(emu: Emulator, api: RawApi):
     assert (await api.ok("getChatMember", chat_id=group.id, user_id=2))["status"] == "kicked"
     assert await api.ok("leaveChat", chat_id=group.id)
     assert group.bot_status == "left"
+    left = group.messages()[-1]  # members see the bot leave, as in Telegram
+    assert left.service == {"left_chat_member": emu.world.bot.to_api()} and left.from_bot
 
 
 async def test_empty_inline_keyboard_is_no_keyboard(emu: Emulator, api: RawApi):

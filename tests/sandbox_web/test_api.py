@@ -200,6 +200,15 @@ async def test_groups(api: Api, sandbox: LocalSandbox) -> None:
     # The old id still opens the chat (the page follows the migration).
     _, data = await api.get("/api/messages", persona=member, chat=gid)
     assert {m["chat_id"] for m in data["messages"]} == {migrated["id"]}
+    # The bot leaving by itself (/groups -> Leave calls leaveChat) reaches the page:
+    # members see it leave, and the groups panel is told to refresh.
+    async with api.events(member) as events:
+        assert await sandbox.emulator.call("leaveChat", chat_id=migrated["id"])
+        left = await events.wait_for("message", chat_id=migrated["id"], from_id=BOT_ID)
+        assert "msg--service" in left["html"]
+        await events.wait_for("state")
+    _, state = await api.get("/api/state")
+    assert state["groups"][0]["bot"] == "left"
 
 
 async def test_clock_jump(api: Api, sandbox: LocalSandbox) -> None:
