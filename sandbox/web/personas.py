@@ -44,7 +44,7 @@ class Persona:
     name: str  # as shown in the page
     lang: str
     role: str
-    #: The Telegram first name (the organizer's name without "(organizer)").
+    #: The Telegram first name (a demo persona's name also names its company).
     first_name: str = ""
 
     def to_json(self) -> dict[str, Any]:
@@ -55,9 +55,8 @@ class Persona:
         return self.first_name or self.name
 
 
-ORGANIZER = Persona(
-    ORGANIZER_ID, f"{ORGANIZER_FIRST_NAME} (organizer)", "vi", "organizer", ORGANIZER_FIRST_NAME
-)
+#: The role shows as a translated badge beside the name, so the name is only the name.
+ORGANIZER = Persona(ORGANIZER_ID, ORGANIZER_FIRST_NAME, "vi", "organizer", ORGANIZER_FIRST_NAME)
 
 
 def personas_path(db: Path) -> Path:

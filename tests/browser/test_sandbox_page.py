@@ -365,7 +365,7 @@ async def test_the_page_switches_language_and_keeps_it(open_page) -> None:
     await expect(page.get_by_role("button", name="Send", exact=True)).to_be_visible()
     await expect(page.get_by_role("button", name="+1 hour")).to_be_visible()
     await expect(page.get_by_role("link", name="English")).to_have_attribute("aria-current", "true")
-    await expect(page.locator("#current-persona")).to_have_text("Thu Hà (organizer)")
+    await expect(page.locator("#current-persona")).to_have_text("Thu Hà")
     await chat.shot("02-english")
 
     # Persona and chat switches keep the language.
@@ -382,7 +382,7 @@ async def test_the_page_switches_language_and_keeps_it(open_page) -> None:
     await expect(page.locator("#group-info")).to_contain_text("group · bot: not added")
 
     # An API error, in English: the organizer is already in the group.
-    await panel.get_by_label("Add another persona").select_option(label="Thu Hà (organizer)")
+    await panel.get_by_label("Add another persona").select_option(label="Thu Hà")
     await panel.get_by_role("button", name="Add", exact=True).click()
     toast = page.get_by_role("status")
     await expect(toast).to_have_text("already a member of the group")
@@ -396,7 +396,7 @@ async def test_the_page_switches_language_and_keeps_it(open_page) -> None:
     await expect(chat.log.locator(".msg--service").last).to_contain_text("đã tạo nhóm")
     await panel.locator("summary").click()
     await expect(page.locator("#group-info")).to_contain_text("nhóm · bot: chưa thêm")
-    await panel.get_by_label("Thêm nhân vật khác").select_option(label="Thu Hà (organizer)")
+    await panel.get_by_label("Thêm nhân vật khác").select_option(label="Thu Hà")
     await panel.get_by_role("button", name="Thêm", exact=True).click()
     await expect(toast).to_have_text("Đã là thành viên của nhóm")
     await chat.shot("04-vietnamese-error")

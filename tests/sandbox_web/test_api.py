@@ -29,7 +29,7 @@ async def test_state_and_page(api: Api, sandbox: LocalSandbox) -> None:
     assert status == 200
     assert state["bot"] == {"id": BOT_ID, "username": BOT_USERNAME, "name": "in2spire (sandbox)"}
     assert state["personas"] == [
-        {"id": ORGANIZER_ID, "name": "Thu Hà (organizer)", "lang": "vi", "role": "organizer"}
+        {"id": ORGANIZER_ID, "name": "Thu Hà", "lang": "vi", "role": "organizer"}
     ]
     assert state["groups"] == []
     assert state["clock"] == {
@@ -43,7 +43,7 @@ async def test_state_and_page(api: Api, sandbox: LocalSandbox) -> None:
         assert "script-src 'self'" in resp.headers["Content-Security-Policy"]
         page = await resp.text()
     assert f'data-persona="{ORGANIZER_ID}"' in page and f'data-chat="{ORGANIZER_ID}"' in page
-    assert "Thu Hà (organizer)" in page and "02/03/2026 09:00" in page
+    assert "Thu Hà" in page and "02/03/2026 09:00" in page
     assert "$personas_html" not in page and "$state_json" not in page
     inline = page.split('<script type="application/json" id="state">', 1)[1].split("</script>")[0]
     assert json.loads(inline)["bot"]["username"] == BOT_USERNAME
@@ -319,11 +319,11 @@ async def test_restart_keeps_personas_fresh_forgets(tmp_path: Path) -> None:
     await box.stop()
     again = LocalSandbox(db, port=0, clock=FakeClock(), ai=False, out=lambda line: None)
     await again.start()
-    assert [p.name for p in again.personas.all()] == ["Thu Hà (organizer)", "Lan"]
+    assert [p.name for p in again.personas.all()] == ["Thu Hà", "Lan"]
     await again.stop()
     fresh = LocalSandbox(db, port=0, fresh=True, clock=FakeClock(), ai=False, out=lambda line: None)
     await fresh.start()
-    assert [p.name for p in fresh.personas.all()] == ["Thu Hà (organizer)"]
+    assert [p.name for p in fresh.personas.all()] == ["Thu Hà"]
     await fresh.stop()
 
 
