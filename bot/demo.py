@@ -7,7 +7,9 @@ last one active); story requests in every status; assignments that follow the st
 machine (``bot/services/assignment_states.py``); links on the ambassadors' platforms
 with realistic URLs, on time or late; what came of the requests whose links are in
 (asked 30 days after the last link, most answered, some with a note); a few tagged
-groups.
+groups; the review trail of every profile sent for review; the reminders planned for
+the accepted stories; broadcasts by the organizers (done, one stopped, one
+scheduled) with their deliveries and "Got it" presses.
 
 Everything comes from one ``random.Random(seed)`` and ``now``, so a seed and a time
 give the same rows on SQLite and PostgreSQL. Rows are built in memory and inserted
@@ -32,9 +34,29 @@ Invariants the generator keeps (checked by ``tests/storage/test_demo.py``):
   button order, or "nothing" alone; unanswered ones have no kinds and no note. Every
   request whose links were in by ``now`` minus 31 days has been asked (the daily pass
   has run).
+- Review decisions are what registration and review write: "submitted" by the
+  person at ``submitted_at`` for every profile that is not a draft, and for approved
+  and rejected ones an "approved" or "rejected" by one of ``DEMO_ORGANIZERS`` at
+  ``decided_at`` (the rejection with the profile's ``reject_reason``); that organizer
+  is the profile's ``decided_by``.
+- Reminders exist only for ``accepted`` assignments and are exactly what the real
+  planner (``reminder_policy.plan``, default REMINDER_POLICY, QUIET_HOURS and
+  TIMEZONE) still has ahead at ``now``: all ``planned``, due after ``now``, messages
+  outside quiet hours. The simplest faithful choice: the steps already behind were
+  sent and are not kept (nor earlier snoozes); overdue stories have none left.
+- Broadcasts (``Size.broadcasts``: the last one ``scheduled`` ahead, the third one
+  ``stopped``, the rest ``done``) have one delivery per recipient their audience
+  named at the start (confirmed groups that existed, people approved by then),
+  deliveries of done ones ``sent`` or ``failed`` (blocked / removed / not_found, with
+  Telegram's error), of the stopped one ``sent`` then ``cancelled``, of the scheduled
+  one ``planned``; ``counts`` caches exactly the rows (None while scheduled) and done
+  and stopped ones are reported. Acks ("Got it") are only on sent deliveries of
+  broadcasts with the ack option, after ``sent_at`` and not after ``now``.
 
 The outcomes are drawn after every other row, so adding them left the rest of the
-data set of a seed as it was.
+data set of a seed as it was; then the review trail, reminders and broadcasts, in
+that order, after the outcomes (the review trail only fills in ``decided_by``, which
+was empty, on the profiles).
 """
 
 from __future__ import annotations
@@ -45,6 +67,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from datetime import time as dtime
 from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -55,19 +78,26 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.provinces import NATIONWIDE, all_provinces, fold
 from bot.reference import codes
 from bot.services.assignment_states import HOLDS_A_SLOT, Status
+from bot.services.broadcasts import Audience
 from bot.services.link_urls import normalize_link
 from bot.services.outcomes import AFTER as OUTCOME_AFTER
 from bot.services.outcomes import KINDS as OUTCOME_KINDS
+from bot.services.reminder_policy import DEFAULT_POLICY, DEFAULT_QUIET, plan
 from bot.services.users import CONSENT_VERSION
 from storage.models import (
     Ambassador,
     Assignment,
     Base,
+    Broadcast,
+    BroadcastAck,
+    BroadcastDelivery,
     Campaign,
     Channel,
     Group,
     Link,
+    Reminder,
     RequestOutcome,
+    ReviewDecision,
     Startup,
     StoryRequest,
     User,
@@ -87,12 +117,19 @@ class Size:
     assignments: int
     links: int
     groups: int
+    broadcasts: int = 4
 
 
 SIZES: dict[str, Size] = {
     "small": Size(startups=40, ambassadors=80, requests=120, assignments=320, links=380, groups=6),
     "medium": Size(
-        startups=400, ambassadors=1_000, requests=3_600, assignments=10_000, links=12_000, groups=15
+        startups=400,
+        ambassadors=1_000,
+        requests=3_600,
+        assignments=10_000,
+        links=12_000,
+        groups=15,
+        broadcasts=12,
     ),
     # What the reports benchmark needs.
     "large": Size(
@@ -102,6 +139,7 @@ SIZES: dict[str, Size] = {
         assignments=50_000,
         links=60_000,
         groups=40,
+        broadcasts=12,
     ),
 }
 
@@ -127,6 +165,11 @@ class DemoSummary:
     links: int = 0
     outcomes: int = 0
     groups: int = 0
+    reviews: int = 0
+    reminders: int = 0
+    broadcasts: int = 0
+    deliveries: int = 0
+    acks: int = 0
     seconds: float = 0.0
     by_status: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -447,6 +490,11 @@ class _Rows:
     links: list[dict[str, Any]] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     groups: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    reminders: list[dict[str, Any]] = field(default_factory=list)
+    broadcasts: list[dict[str, Any]] = field(default_factory=list)
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    acks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _profile_status(rng: random.Random, approved: float, pending: float, rejected: float) -> str:
@@ -957,6 +1005,9 @@ def build_rows(size: Size, *, seed: int, now: datetime) -> _Rows:
         )
 
     _outcomes(rows, rng, now)
+    _reviews(rows, rng)
+    _reminders(rows, now)
+    _broadcasts(rows, rng, now, size.broadcasts)
     return rows
 
 
@@ -1036,6 +1087,276 @@ def _outcomes(rows: _Rows, rng: random.Random, now: datetime) -> None:
                 "note": note,
             }
         )
+
+
+#: Organizers who decide and broadcast in the demo (Telegram-like ids below the demo
+#: people's; not stored in ``organizers``, which ``--fresh`` keeps).
+DEMO_ORGANIZERS = (USER_ID_BASE - 101, USER_ID_BASE - 202, USER_ID_BASE - 303)
+
+
+def _reviews(rows: _Rows, rng: random.Random) -> None:
+    """The audit trail ``bot/services/registration.py`` and ``bot/services/review.py``
+    write: "submitted" by the person at ``submitted_at`` for every profile sent for
+    review, then "approved" or "rejected" (with the profile's ``reject_reason``) by an
+    organizer at ``decided_at``, who also becomes the profile's ``decided_by``. Rows
+    are numbered in time order."""
+    found: list[tuple[datetime, int, dict[str, Any]]] = []
+    for subject, profiles in (("startup", rows.startups), ("ambassador", rows.ambassadors)):
+        for profile in profiles:
+            profile["decided_by"] = None
+            if profile["submitted_at"] is None:
+                continue
+            base = {"subject_type": subject, "subject_id": profile["id"], "changed_fields": []}
+            found.append((profile["submitted_at"], 0, {
+                **base, "actor_id": profile["user_id"], "decision": "submitted", "reason": None,
+                "created_at": profile["submitted_at"],
+            }))  # fmt: skip
+            if profile["status"] in ("approved", "rejected"):
+                actor = rng.choice(DEMO_ORGANIZERS)
+                profile["decided_by"] = actor
+                found.append((profile["decided_at"], 1, {
+                    **base, "actor_id": actor, "decision": profile["status"],
+                    "reason": profile["reject_reason"], "created_at": profile["decided_at"],
+                }))  # fmt: skip
+    found.sort(key=lambda item: (item[0], item[1]))
+    for n, (_, _, row) in enumerate(found, start=1):
+        rows.reviews.append({"id": n, **row})
+
+
+def _reminders(rows: _Rows, now: datetime) -> None:
+    """What ``ReminderService.plan_for`` stored when each accepted story was accepted,
+    as it stands at ``now``: the real planner (``reminder_policy.plan`` with the default
+    REMINDER_POLICY, QUIET_HOURS and TIMEZONE) cut at ``now``, all still ``planned``.
+    Steps already behind were sent (or skipped) and are not kept, and neither are
+    earlier snoozes; overdue stories have none left (their "mark_overdue" ran)."""
+    deadlines = {r["id"]: r["deadline"] for r in rows.requests}
+    for a in rows.assignments:
+        if a["status"] != "accepted":
+            continue
+        for step in plan(deadlines[a["request_id"]], now, TZ, DEFAULT_POLICY, DEFAULT_QUIET):
+            rows.reminders.append(
+                {
+                    "id": len(rows.reminders) + 1,
+                    "assignment_id": a["id"],
+                    "kind": step.kind.value,
+                    "seq": step.seq,
+                    "due_at": step.due_at,
+                    "loud": step.loud,
+                    "status": "planned",
+                    "attempts": 0,
+                    "created_at": a["answered_at"],
+                }
+            )
+
+
+#: (message, audience, options) of the demo broadcasts, in the order they went out;
+#: the last one is scheduled, the third one was stopped. The first line is bold.
+_BROADCASTS: tuple[tuple[str, Audience, tuple[str, ...]], ...] = (
+    ("📣 Kêu gọi đại sứ tháng này\nBan tổ chức đang có nhiều yêu cầu bài viết mới từ các "
+     "startup nông nghiệp và giáo dục. Mời các đại sứ mở bot, xem lời mời và nhận bài phù hợp "
+     "với kênh của mình. Vui lòng bấm nút bên dưới để xác nhận đã đọc.",
+     Audience(ambassadors=True), ("ack",)),
+    ("🗓 Lịch Techfest Việt Nam\nChuỗi sự kiện kết nối startup với nhà đầu tư, báo chí và "
+     "đối tác sẽ diễn ra tại Hà Nội, Đà Nẵng và TP. Hồ Chí Minh. Chi tiết đăng ký gửi kèm "
+     "trong nhóm; mời các thành viên chia sẻ rộng rãi.",
+     Audience(all_groups=True), ("pin",)),
+    ("Khảo sát nhanh cho startup và đại sứ\nChúng tôi muốn biết các câu chuyện đã đăng mang "
+     "lại điều gì cho doanh nghiệp của bạn. Khảo sát chỉ mất 3 phút, hạn chót cuối tuần này.",
+     Audience(ambassadors=True, startups=True), ()),
+    ("Mở đăng ký yêu cầu bài viết quý mới\nCác startup đã được duyệt có thể gửi yêu cầu "
+     "bài viết ngay trong bot: mô tả câu chuyện, đối tượng độc giả và hạn chót mong muốn. "
+     "Mỗi yêu cầu sẽ được ban tổ chức xem xét trong 2 ngày làm việc.",
+     Audience(startups=True), ("ack",)),
+    ("Tập huấn trực tuyến: kể chuyện startup hấp dẫn\nBuổi tập huấn dành cho đại sứ và "
+     "phóng viên, chia sẻ cách phỏng vấn nhà sáng lập và viết bài chuẩn SEO. Đường dẫn tham "
+     "dự sẽ được gửi trong nhóm trước giờ bắt đầu 30 phút.",
+     Audience(tags=("dai-su",), ambassadors=True), ("pin",)),
+    ("Nhắc nhở gửi đường link bài đã đăng\nNếu bạn đã đăng bài, hãy gửi đường link trong "
+     "bot để startup và ban tổ chức ghi nhận. Bài đăng trễ hạn vẫn được tính, chỉ cần gửi "
+     "link sớm nhất có thể.",
+     Audience(ambassadors=True), ("silent",)),
+    ("Hội thảo gọi vốn cho startup giai đoạn đầu\nCác quỹ đầu tư và nhà đầu tư thiên thần "
+     "sẽ chia sẻ kinh nghiệm chuẩn bị hồ sơ gọi vốn. Startup quan tâm vui lòng đăng ký "
+     "trước thứ Sáu.",
+     Audience(tags=("startup",), startups=True), ("ack",)),
+    ("Thông cáo báo chí: Tuần lễ Đổi mới sáng tạo\nBan tổ chức gửi các cơ quan báo chí "
+     "thông cáo và bộ ảnh chính thức của chương trình. Mọi thắc mắc xin liên hệ bộ phận "
+     "truyền thông.",
+     Audience(tags=("bao-chi",)), ("pin",)),
+    ("Bảng xếp hạng đại sứ tháng\nCảm ơn các đại sứ đã đồng hành! Bảng xếp hạng theo số "
+     "bài đăng đúng hạn đã được cập nhật; những người dẫn đầu sẽ được mời giao lưu tại Demo "
+     "Day.",
+     Audience(ambassadors=True), ()),
+    ("Cập nhật hồ sơ startup\nMột số hồ sơ còn thiếu website hoặc số điện thoại liên hệ. "
+     "Vui lòng kiểm tra và bổ sung để đại sứ dễ dàng liên hệ khi viết bài.",
+     Audience(startups=True), ("ack",)),
+    ("Cảm ơn cộng đồng\nChiến dịch năm nay đã có hàng trăm câu chuyện khởi nghiệp được lan "
+     "tỏa trên báo chí và mạng xã hội. Cảm ơn các nhóm đã đồng hành cùng chương trình.",
+     Audience(all_groups=True, ambassadors=True), ()),
+    ("🎤 Demo Day: mời tham dự\nDemo Day của Tuần lễ Đổi mới sáng tạo sẽ phát trực tiếp trên "
+     "các kênh của chương trình. Mời startup, đại sứ và các nhóm cộng đồng cùng theo dõi và "
+     "chia sẻ.",
+     Audience(all_groups=True, ambassadors=True, startups=True), ("pin", "ack")),
+)  # fmt: skip
+_STOPPED = 3
+#: How a failed delivery reads (as aiogram words Telegram's answer), by reason.
+_DELIVERY_ERRORS = {
+    "blocked": "Telegram server says - Forbidden: bot was blocked by the user",
+    "removed": "Telegram server says - Forbidden: bot was kicked from the supergroup chat",
+    "not_found": "Telegram server says - Bad Request: chat not found",
+}
+
+
+def _broadcasts(rows: _Rows, rng: random.Random, now: datetime, count: int) -> None:
+    """``count`` broadcasts by the demo organizers over the last five months, as
+    ``BroadcastService`` and the sender leave them: every recipient a delivery row
+    (who the audience named at the start: confirmed groups, approved people), ``done``
+    ones with every row sent or failed, the third one ``stopped`` part-way (the rest
+    cancelled), the last one ``scheduled`` a few days ahead (rows planned). Done and
+    stopped ones have their counts cached and their report sent. People who blocked
+    the bot (``blocked``) have written to it since, which cleared the mark; a group
+    that removed the bot (``removed``) is inactive now and left out afterwards."""
+    chosen = [*_BROADCASTS[: count - 1], _BROADCASTS[-1]]
+    users = {u["id"]: u for u in rows.users}
+    people = sorted(
+        (p["decided_at"], p["user_id"])
+        for p in (*rows.startups, *rows.ambassadors)
+        if p["status"] == "approved"
+    )
+    roles = {u["id"]: u["role"] for u in rows.users}
+    ambassador_users = [a["user_id"] for a in rows.ambassadors if a["status"] == "approved"]
+    removed: set[int] = set()
+    days = sorted(rng.uniform(2, 150) for _ in range(len(chosen) - 1))[::-1]
+    sender = f"in2spire-bot:{rng.randrange(100, 9999)}:{rng.randrange(16**8):08x}"
+    for bid, (message, audience, option_names) in enumerate(chosen, start=1):
+        scheduled = bid == len(chosen)
+        organizer = rng.choice(DEMO_ORGANIZERS)
+        if scheduled:
+            local_day = (now + timedelta(days=rng.randrange(2, 6))).astimezone(TZ).date()
+            start = datetime.combine(local_day, dtime(9, 0), TZ).astimezone(now.tzinfo)
+            created = now - timedelta(hours=rng.uniform(1, 30))
+        else:
+            local_day = (now - timedelta(days=days[bid - 1])).astimezone(TZ).date()
+            wall = dtime(rng.randrange(8, 20), rng.randrange(60))
+            start = datetime.combine(local_day, wall, TZ).astimezone(now.tzinfo)
+            created = start - timedelta(minutes=rng.uniform(3, 40))
+        title = message.split("\n", 1)[0]
+        content = {
+            "text": message,
+            "entities": [
+                {"type": "bold", "offset": 0, "length": len(title.encode("utf-16-le")) // 2}
+            ],
+        }
+        # Recipients as ``BroadcastService.recipients`` names them at the start.
+        recipients: list[tuple[int, str, int | None]] = []
+        if audience.all_groups or audience.tags:
+            for g in rows.groups:
+                if not g["confirmed"] or g["created_at"] > start or g["id"] in removed:
+                    continue
+                if scheduled and g["status"] != "active":
+                    continue
+                if audience.all_groups or set(audience.tags) & set(g["tags"]):
+                    recipients.append((g["chat_id"], "group", g["id"]))
+        wanted = {r for r, on in (("ambassador", audience.ambassadors),
+                                  ("startup", audience.startups)) if on}  # fmt: skip
+        if wanted:
+            chosen_people = sorted(
+                uid for when, uid in people if when <= min(start, now) and roles[uid] in wanted
+            )
+            recipients.extend((uid, "private", None) for uid in chosen_people)
+        stop_at = len(recipients) * rng.uniform(0.3, 0.7) if bid == _STOPPED else None
+        at = start
+        sent = failed_total = cancelled = 0
+        failed: dict[str, int] = {}
+        first_delivery = len(rows.deliveries)
+        for n, (chat_id, kind, group_id) in enumerate(recipients):
+            row: dict[str, Any] = {
+                "id": len(rows.deliveries) + 1, "broadcast_id": bid, "chat_id": chat_id,
+                "kind": kind, "group_id": group_id, "status": "planned", "attempts": 0,
+                "claimed_by": None, "claimed_at": None, "not_before": start,
+                "message_id": None, "error_reason": None, "error": None, "sent_at": None,
+            }  # fmt: skip
+            rows.deliveries.append(row)
+            if scheduled:
+                continue
+            if stop_at is not None and n >= stop_at:
+                row["status"] = "cancelled"
+                cancelled += 1
+                continue
+            at += timedelta(seconds=rng.uniform(0.04, 0.12) if kind == "private" else 3.1)
+            row.update(attempts=1, claimed_by=sender, claimed_at=at - timedelta(seconds=0.5))
+            reason = None
+            if kind == "group":
+                group = rows.groups[group_id - 1]  # type: ignore[operator]
+                if group["status"] == "inactive":
+                    reason = "removed"
+                    removed.add(group["id"])
+            else:
+                roll = rng.random()
+                reason = "blocked" if roll < 0.025 else "not_found" if roll < 0.03 else None
+            if reason is not None:
+                row.update(status="failed", error_reason=reason, error=_DELIVERY_ERRORS[reason])
+                failed[reason] = failed.get(reason, 0) + 1
+                failed_total += 1
+            else:
+                big = kind == "group"
+                row.update(
+                    status="sent", sent_at=at,
+                    message_id=rng.randrange(2_000, 90_000) if big else rng.randrange(20, 3_000),
+                )  # fmt: skip
+                sent += 1
+        status = "scheduled" if scheduled else "stopped" if bid == _STOPPED else "done"
+        finished = None if scheduled else at + timedelta(seconds=rng.uniform(1, 5))
+        options = {name: name in option_names for name in ("pin", "silent", "ack")}
+        rows.broadcasts.append(
+            {
+                "id": bid,
+                "created_by": organizer,
+                "status": status,
+                "content": content,
+                "options": options,
+                "audience": audience.as_json(),
+                "scheduled_at": start if scheduled else None,
+                "started_at": None if scheduled else start,
+                "finished_at": finished,
+                "counts": None
+                if scheduled
+                else {
+                    "sent": sent,
+                    "failed": dict(sorted(failed.items())),
+                    "planned": 0,
+                    "claimed": 0,
+                    "cancelled": cancelled,
+                },
+                "progress_chat_id": None if scheduled else organizer,
+                "progress_message_id": None if scheduled else rng.randrange(100, 20_000),
+                "reported_at": None if finished is None else finished + timedelta(seconds=2),
+                "created_at": created,
+                "updated_at": finished or created,
+            }
+        )
+        if not options["ack"] or scheduled:
+            continue
+        # "Got it": about half the people, and a few members of each group.
+        for row in rows.deliveries[first_delivery:]:
+            if row["status"] != "sent":
+                continue
+            if row["kind"] == "private":
+                who = [row["chat_id"]] if rng.random() < 0.5 else []
+            else:
+                who = rng.sample(ambassador_users, min(len(ambassador_users), rng.randrange(0, 6)))
+            for user_id in who:
+                acked = row["sent_at"] + timedelta(minutes=rng.lognormvariate(3, 1.5))
+                if acked > now or user_id not in users:
+                    continue
+                rows.acks.append(
+                    {
+                        "id": len(rows.acks) + 1,
+                        "delivery_id": row["id"],
+                        "user_id": user_id,
+                        "acked_at": acked,
+                    }
+                )
 
 
 def _normalized(url: str, cache: dict[str, str | None]) -> tuple[str, str]:
@@ -1124,7 +1445,8 @@ async def wipe(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
 
 
 _SEQUENCED = ("campaigns", "startups", "ambassadors", "ambassador_channels", "story_requests",
-              "assignments", "links", "request_outcomes", "groups")  # fmt: skip
+              "assignments", "links", "request_outcomes", "groups", "review_decisions",
+              "reminders", "broadcasts", "broadcast_deliveries", "broadcast_acks")  # fmt: skip
 
 
 async def seed_demo(
@@ -1160,6 +1482,11 @@ async def seed_demo(
         ("links", Link.__table__, rows.links),  # type: ignore[list-item]
         ("outcomes", RequestOutcome.__table__, rows.outcomes),  # type: ignore[list-item]
         ("groups", Group.__table__, rows.groups),  # type: ignore[list-item]
+        ("reviews", ReviewDecision.__table__, rows.reviews),  # type: ignore[list-item]
+        ("reminders", Reminder.__table__, rows.reminders),  # type: ignore[list-item]
+        ("broadcasts", Broadcast.__table__, rows.broadcasts),  # type: ignore[list-item]
+        ("deliveries", BroadcastDelivery.__table__, rows.deliveries),  # type: ignore[list-item]
+        ("acks", BroadcastAck.__table__, rows.acks),  # type: ignore[list-item]
     ]
     for label, table, batch in plan:
         if progress:
@@ -1197,12 +1524,19 @@ async def seed_demo(
         links=len(rows.links),
         outcomes=len(rows.outcomes),
         groups=len(rows.groups),
+        reviews=len(rows.reviews),
+        reminders=len(rows.reminders),
+        broadcasts=len(rows.broadcasts),
+        deliveries=len(rows.deliveries),
+        acks=len(rows.acks),
         seconds=round(time.perf_counter() - started, 2),
         by_status={
             "startups": by_status(rows.startups),
             "ambassadors": by_status(rows.ambassadors),
             "requests": by_status(rows.requests),
             "assignments": by_status(rows.assignments),
+            "broadcasts": by_status(rows.broadcasts),
+            "deliveries": by_status(rows.deliveries),
         },
     )
 

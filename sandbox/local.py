@@ -391,7 +391,8 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 async def demo_personas(sessionmaker: Any) -> list[Persona]:
-    """Two approved startups and two approved ambassadors of the demo data set."""
+    """Two approved startups (the most covered) and two approved ambassadors (the
+    busiest: their reminders show on +1 day) of the demo data set."""
     from storage.repositories import Repositories
 
     found: list[Persona] = []
@@ -400,10 +401,10 @@ async def demo_personas(sessionmaker: Any) -> list[Persona]:
         # The role shows as a translated badge beside the name, so names stay as stored.
         profiles = [
             (s.user_id, s.company_name, "demo-startup")
-            for s in await repos.startups.list_by_status("approved", limit=2)
+            for s in await repos.startups.most_covered(limit=2)
         ] + [
             (a.user_id, a.display_name, "demo-ambassador")
-            for a in await repos.ambassadors.list_by_status("approved", limit=2)
+            for a in await repos.ambassadors.busiest(limit=2)
         ]
         for user_id, profile_name, role in profiles:
             user = await repos.users.get(user_id)

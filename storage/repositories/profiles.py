@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, update
 
 from storage.dto import AmbassadorDTO, ChannelDTO, StartupDTO
-from storage.models import Ambassador, Channel, Startup
+from storage.models import Ambassador, Assignment, Channel, Link, Startup
 from storage.repositories.rows import StatusRepo, dto_from_row
 
 _CHANNELS: Table = Channel.__table__  # type: ignore[assignment]
@@ -65,6 +65,16 @@ class _ProfileRepo(StatusRepo, ABC, Generic[DtoT]):
         )
         return await self._dtos(rows.all())
 
+    async def _most(self, counted: Any, *conditions: Any, limit: int) -> list[DtoT]:
+        """Approved profiles with the most rows where ``counted`` (a column naming
+        this profile) matches and ``conditions`` hold; most first, then by id."""
+        t = self.table
+        n = select(func.count()).where(counted == t.c.id, *conditions).scalar_subquery()
+        rows = await self.session.execute(
+            select(t).where(t.c.status == "approved").order_by(n.desc(), t.c.id).limit(limit)
+        )
+        return await self._dtos(rows.all())
+
     async def count_by_status(self, status: str) -> int:
         t = self.table
         stmt = select(func.count()).select_from(t).where(t.c.status == status)
@@ -73,6 +83,12 @@ class _ProfileRepo(StatusRepo, ABC, Generic[DtoT]):
 
 class StartupRepo(_ProfileRepo[StartupDTO]):
     table = Startup.__table__  # type: ignore[assignment]
+
+    async def most_covered(self, limit: int) -> list[StartupDTO]:
+        """Approved startups with the most published links (the sandbox's demo
+        personas: their /myreport has something to show)."""
+        return await self._most(Link.startup_id, limit=limit)
+
     editable = frozenset(
         {
             "company_name",
@@ -95,6 +111,13 @@ class StartupRepo(_ProfileRepo[StartupDTO]):
 
 class AmbassadorRepo(_ProfileRepo[AmbassadorDTO]):
     table = Ambassador.__table__  # type: ignore[assignment]
+
+    async def busiest(self, limit: int) -> list[AmbassadorDTO]:
+        """Approved ambassadors with the most stories being written (the sandbox's
+        demo personas: their reminders show when the clock jumps)."""
+        return await self._most(
+            Assignment.ambassador_id, Assignment.status == "accepted", limit=limit
+        )
 
     editable = frozenset(
         {

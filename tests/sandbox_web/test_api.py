@@ -342,6 +342,25 @@ async def test_demo_seeds_an_empty_database_once(tmp_path: Path) -> None:
             "demo-ambassador",
         ]
         assert lines and lines[0].startswith("Seeded the small demo data set")
+        # The demo personas have something to show: links about the startups, and
+        # stories with planned reminders for the ambassadors (+1 day brings them).
+        with sqlite3.connect(db) as conn:
+            for persona in box.personas.all()[1:]:
+                table, query = (
+                    (
+                        "startups",
+                        "SELECT count(*) FROM links l JOIN startups p ON p.id = l.startup_id",
+                    )
+                    if persona.role == "demo-startup"
+                    else (
+                        "ambassadors",
+                        "SELECT count(*) FROM reminders r"
+                        " JOIN assignments a ON a.id = r.assignment_id"
+                        " JOIN ambassadors p ON p.id = a.ambassador_id AND r.status = 'planned'",
+                    )
+                )
+                (count,) = conn.execute(f"{query} WHERE p.user_id = ?", (persona.id,)).fetchone()
+                assert count > 0, (table, persona)
         startup = box.personas.all()[1]
         async with aiohttp.ClientSession() as session:
             api = Api(session, box.url)

@@ -5,25 +5,34 @@ over valid provinces and platforms, and is the same for the same seed."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.demo import SIZES, NotEmpty, build_rows, seed_demo
+from bot.demo import DEMO_ORGANIZERS, SIZES, TZ, NotEmpty, build_rows, seed_demo
 from bot.provinces import NATIONWIDE, get_province
 from bot.reference import is_valid
 from bot.services.assignment_states import HOLDS_A_SLOT, Status
+from bot.services.broadcasts import REASONS, BroadcastService
 from bot.services.link_urls import normalize_link
 from bot.services.outcomes import KINDS
+from bot.services.reminder_policy import DEFAULT_POLICY, DEFAULT_QUIET, plan
 from storage.models import (
     Ambassador,
     Assignment,
+    Broadcast,
+    BroadcastAck,
+    BroadcastDelivery,
     Campaign,
     Channel,
+    Group,
     Link,
     Organizer,
+    Reminder,
     RequestOutcome,
+    ReviewDecision,
     Startup,
     StoryRequest,
     User,
@@ -217,3 +226,191 @@ async def test_refuses_data_fresh_wipes_all_but_organizers_and_ids_go_on(
         )  # fmt: skip
         startup = await repos.startups.create_draft(1)
         assert startup.id == SIZES["small"].startups + 1
+
+
+@pytest.mark.postgres
+async def test_small_demo_reviews_reminders_and_broadcasts(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    summary = await seed_demo(sessionmaker, size="small", seed=7, now=NOW)
+    async with sessionmaker() as s:
+        startups = await _all(s, Startup)
+        ambassadors = await _all(s, Ambassador)
+        requests = {r.id: r for r in await _all(s, StoryRequest)}
+        assignments = {a.id: a for a in await _all(s, Assignment)}
+        reviews = await _all(s, ReviewDecision)
+        reminders = await _all(s, Reminder)
+        broadcasts = await _all(s, Broadcast)
+        deliveries = await _all(s, BroadcastDelivery)
+        acks = await _all(s, BroadcastAck)
+        groups = {g.id: g for g in await _all(s, Group)}
+        users = {u.id: u for u in await _all(s, User)}
+        repos = Repositories.bind(s)
+        service = BroadcastService(repos, lambda: NOW)
+        reports = {b.id: await service.report(b.id) for b in broadcasts}
+        listed = (await service.page(0)).items
+        histories = {
+            ("startup", st.id): await repos.reviews.history("startup", st.id) for st in startups[:5]
+        }
+    assert (summary.reviews, summary.reminders, summary.broadcasts) == (
+        len(reviews),
+        len(reminders),
+        len(broadcasts),
+    )
+    assert (summary.deliveries, summary.acks) == (len(deliveries), len(acks))
+
+    # Review decisions: what registration and review write, matching each profile.
+    by_subject: dict[tuple[str, int], list[ReviewDecision]] = {}
+    for r in reviews:
+        by_subject.setdefault((r.subject_type, r.subject_id), []).append(r)
+    assert [r.created_at for r in reviews] == sorted(r.created_at for r in reviews)
+    for role, profiles in (("startup", startups), ("ambassador", ambassadors)):
+        for p in profiles:
+            trail = by_subject.get((role, p.id), [])
+            if p.status == "draft":
+                assert trail == [] and p.decided_by is None
+                continue
+            assert trail[0].decision == "submitted"
+            assert (trail[0].actor_id, trail[0].created_at) == (p.user_id, p.submitted_at)
+            if p.status == "pending":
+                assert len(trail) == 1 and p.decided_by is None
+                continue
+            assert len(trail) == 2
+            decision = trail[1]
+            assert decision.decision == p.status
+            assert decision.actor_id == p.decided_by and decision.actor_id in DEMO_ORGANIZERS
+            assert decision.created_at == p.decided_at >= p.submitted_at
+            assert decision.reason == (p.reject_reason if p.status == "rejected" else None)
+            if p.status == "rejected":
+                assert _vietnamese(decision.reason)
+    decided = {r.decision for r in reviews}
+    assert decided == {"submitted", "approved", "rejected"}
+    assert len(by_subject) == sum(p.status != "draft" for p in (*startups, *ambassadors))
+    for (_, sid), history in histories.items():
+        assert [h.decision for h in history] == [
+            r.decision for r in by_subject.get(("startup", sid), [])
+        ]
+
+    # Reminders: only accepted stories, exactly the real plan still ahead, all planned,
+    # messages outside quiet hours.
+    accepted = {a.id for a in assignments.values() if a.status == "accepted"}
+    planned: dict[int, list[Reminder]] = {}
+    for rm in reminders:
+        planned.setdefault(rm.assignment_id, []).append(rm)
+        assert rm.status == "planned" and rm.attempts == 0 and rm.sent_at is None
+        assert rm.due_at > NOW
+        if rm.kind != "mark_overdue":
+            assert not DEFAULT_QUIET.contains(rm.due_at.astimezone(TZ).time())
+    assert accepted and set(planned) == accepted
+    for aid, rows in planned.items():
+        deadline = requests[assignments[aid].request_id].deadline
+        expected = plan(deadline, NOW, TZ, DEFAULT_POLICY, DEFAULT_QUIET)
+        got = sorted(rows, key=lambda r: r.due_at)
+        assert [(r.kind, r.seq, r.due_at, r.loud) for r in got] == [
+            (e.kind.value, e.seq, e.due_at, e.loud) for e in expected
+        ]
+        assert got[-1].kind == "mark_overdue"
+    assert {rm.kind for rm in reminders} >= {"before", "deadline", "overdue", "mark_overdue"}
+
+    # Broadcasts: the last scheduled ahead, one stopped, the rest done; counts are the
+    # rows'; failures have a reason; acks only on sent deliveries of ack broadcasts.
+    assert len(broadcasts) == SIZES["small"].broadcasts
+    assert [b.status for b in broadcasts].count("stopped") == 1
+    assert broadcasts[-1].status == "scheduled"
+    assert {b.status for b in broadcasts[:-1]} == {"done", "stopped"}
+    assert [b.id for b in listed] == [b.id for b in reversed(broadcasts)]
+    assert all(_vietnamese(b.content["text"]) for b in broadcasts)
+    approved_users = {p.user_id for p in (*startups, *ambassadors) if p.status == "approved"}
+    by_broadcast: dict[int, list[BroadcastDelivery]] = {}
+    for d in deliveries:
+        by_broadcast.setdefault(d.broadcast_id, []).append(d)
+        if d.kind == "group":
+            group = groups[d.group_id]
+            assert group.chat_id == d.chat_id and group.confirmed
+            assert d.status != "sent" or group.status == "active"
+        else:
+            assert d.group_id is None and d.chat_id in approved_users
+        if d.status == "failed":
+            assert d.error_reason in REASONS and d.error and d.sent_at is None
+            assert d.error_reason != "removed" or groups[d.group_id].status == "inactive"
+        else:
+            assert d.error_reason is None
+        assert (d.status == "sent") == (d.sent_at is not None) == (d.message_id is not None)
+    failed_reasons = {d.error_reason for d in deliveries if d.status == "failed"}
+    assert "blocked" in failed_reasons and failed_reasons <= set(REASONS)
+    for b in broadcasts:
+        own = by_broadcast[b.id]
+        statuses = {d.status for d in own}
+        counts, report = reports[b.id].counts, reports[b.id]
+        assert counts.total == len(own) and len({d.chat_id for d in own}) == len(own)
+        assert b.created_at <= NOW
+        if b.status == "scheduled":
+            assert b.scheduled_at > NOW and b.started_at is None and b.counts is None
+            assert statuses == {"planned"} and all(d.not_before == b.scheduled_at for d in own)
+            assert b.reported_at is None
+            continue
+        assert b.started_at < b.finished_at < b.reported_at <= NOW
+        assert b.counts == {
+            "sent": counts.sent,
+            "failed": counts.failed,
+            "planned": 0,
+            "claimed": 0,
+            "cancelled": counts.cancelled,
+        }
+        assert counts.sent > 0 and counts.left == 0
+        assert all(b.started_at < d.sent_at <= b.finished_at for d in own if d.sent_at)
+        if b.status == "done":
+            assert statuses <= {"sent", "failed"}
+        else:
+            assert statuses <= {"sent", "failed", "cancelled"} and counts.cancelled > 0
+        if b.options.get("ack"):
+            assert report.acks.recipients > 0
+    delivered = {d.id: d for d in deliveries}
+    acked = {b.id for b in broadcasts if b.options.get("ack")}
+    assert acks
+    for ack in acks:
+        d = delivered[ack.delivery_id]
+        assert d.status == "sent" and d.broadcast_id in acked
+        assert d.sent_at < ack.acked_at <= NOW and ack.user_id in users
+        if d.kind == "private":
+            assert ack.user_id == d.chat_id
+
+
+def test_medium_broadcast_rows_agree_with_their_counts_and_acks() -> None:
+    """Without a database, on the bigger set (more failures under ack broadcasts)."""
+    rows = build_rows(SIZES["medium"], seed=7, now=NOW)
+    assert len(rows.broadcasts) == SIZES["medium"].broadcasts
+    deliveries = {d["id"]: d for d in rows.deliveries}
+    by_broadcast: dict[int, list[dict[str, Any]]] = {}
+    for d in rows.deliveries:
+        by_broadcast.setdefault(d["broadcast_id"], []).append(d)
+    for b in rows.broadcasts:
+        own = by_broadcast[b["id"]]
+        if b["status"] == "scheduled":
+            assert b["counts"] is None and {d["status"] for d in own} == {"planned"}
+            continue
+        failed: dict[str, int] = {}
+        for d in own:
+            if d["status"] == "failed":
+                failed[d["error_reason"]] = failed.get(d["error_reason"], 0) + 1
+        assert b["counts"] == {
+            "sent": sum(d["status"] == "sent" for d in own),
+            "failed": failed,
+            "planned": 0,
+            "claimed": 0,
+            "cancelled": sum(d["status"] == "cancelled" for d in own),
+        }
+    ack_broadcasts = {b["id"] for b in rows.broadcasts if b["options"]["ack"]}
+    failed_under_ack = [
+        d
+        for d in rows.deliveries
+        if d["broadcast_id"] in ack_broadcasts and d["status"] == "failed"
+    ]
+    assert len(failed_under_ack) >= 10  # so the next check means something
+    assert rows.acks
+    for ack in rows.acks:
+        d = deliveries[ack["delivery_id"]]
+        assert d["status"] == "sent" and d["broadcast_id"] in ack_broadcasts
+        assert d["sent_at"] < ack["acked_at"] <= NOW
+    reasons = {d["error_reason"] for d in rows.deliveries if d["status"] == "failed"}
+    assert reasons == {"blocked", "removed", "not_found"}

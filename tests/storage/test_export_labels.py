@@ -69,7 +69,7 @@ def test_every_stored_code_has_a_label() -> None:
 @pytest.fixture
 async def demo(sessionmaker: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
     await seed_demo(sessionmaker, size="small", seed=3, now=NOW)
-    async with sessionmaker() as session, session.begin():  # the demo has no broadcasts
+    async with sessionmaker() as session, session.begin():  # a few more broadcasts, each status
         for status in ("done", "stopped", "scheduled"):
             session.add(Broadcast(created_by=1, status=status, created_at=NOW, updated_at=NOW))
     return sessionmaker
