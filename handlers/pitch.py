@@ -2,14 +2,14 @@
 
 The walk mirrors registration: ask a field (``ask``), take the answer (text or
 button), save it through ``PitchService``, move on (``advance``) or back to the
-summary card when one field was being edited. The request id lives in FSM data,
-and every save re-checks that it is this person's draft.
+summary card when one field was being edited; the steps both walks share are in
+``handlers/form_walk.py``. The request id lives in FSM data, and every save
+re-checks that it is this person's draft.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
@@ -19,11 +19,11 @@ from aiogram.types import CallbackQuery, Message
 from bot.ai.assist import AIAssist
 from bot.errors import DomainError, InvalidInput
 from bot.filters import PrivateChat, TextAnswer
-from bot.i18n import Html, Translator
+from bot.i18n import Translator
 from bot.offer_notifications import notify_organizers_of_pitch, notify_startup_opened, send_offers
 from bot.services import Services
 from bot.services.forms import FormField, Kind
-from bot.services.pitches import Pitch, next_pitch_field, pitch_field
+from bot.services.pitches import Pitch, PitchService, next_pitch_field, pitch_field
 from bot.ui.callbacks import PitchCardCB, PitchCB
 from bot.ui.cards import error_message
 from bot.ui.requests import (
@@ -35,6 +35,14 @@ from bot.ui.requests import (
     pitch_value,
 )
 from bot.ui.states import PitchForm
+from handlers.form_walk import (
+    Asked,
+    FormWalk,
+    not_text,
+    regions_now,
+    typed,
+    use_buttons,
+)
 
 T = Callable[..., str]
 TYPED_KINDS = {Kind.LONGTEXT, Kind.DEADLINE, Kind.COUNT, Kind.REGIONS}
@@ -111,12 +119,12 @@ async def on_pitch(
     )
 
 
-async def _context(state: FSMContext) -> tuple[int, FormField, bool]:
-    data = await state.get_data()
-    request_id, name = data.get("request_id"), data.get("field")
-    if not isinstance(request_id, int) or not name:
-        raise InvalidInput("error.stale_button")
-    return request_id, pitch_field(name), bool(data.get("editing"))
+WALK: FormWalk[int] = FormWalk(
+    answering=PitchForm.answering,
+    key_name="request_id",
+    valid_key=lambda request_id: isinstance(request_id, int),
+    get_field=lambda _request_id, name: pitch_field(name),
+)
 
 
 async def on_text(
@@ -129,31 +137,26 @@ async def on_text(
     t: T,
 ) -> None:
     assert message.from_user and message.text is not None
-    request_id, field, editing = await _context(state)
-    uid = message.from_user.id
+    asked = await WALK.asked(state)
+    request_id, field, uid = asked.key, asked.field, message.from_user.id
     if field.kind not in TYPED_KINDS:
-        pitch = await services.pitches.draft(uid, request_id)
-        await message.answer(
-            t("error.use_buttons"), reply_markup=pitch_field_kb(pitch, field, lang, t)
-        )
+        draft = await services.pitches.draft(uid, request_id)
+        await use_buttons(message, t, pitch_field_kb(draft, field, lang, t))
         return
-    try:
-        pitch = await services.pitches.answer_text(uid, request_id, field.name, message.text)
-    except InvalidInput as exc:
-        await message.answer(error_message(t, lang, exc))
+    save = services.pitches.answer_text(uid, request_id, field.name, message.text)
+    pitch = await typed(message, save, lang, t)
+    if pitch is None:
         return
     if field.kind is Kind.REGIONS:
         value = pitch_value(pitch.request, field, lang, t, services.pitches.tz)
-        await message.answer(
-            t("reg.regions_now", regions=value), reply_markup=pitch_field_kb(pitch, field, lang, t)
-        )
+        await regions_now(message, t, value, pitch_field_kb(pitch, field, lang, t))
         return
     await advance(
         bot,
         message.chat.id,
         pitch,
         after=field.name,
-        editing=editing,
+        editing=asked.editing,
         services=services,
         lang=lang,
         t=t,
@@ -164,30 +167,22 @@ async def on_text(
 
 
 async def on_not_text(message: Message, state: FSMContext, t: T) -> None:
-    _, field, _ = await _context(state)
-    if message.text and message.text.startswith("/"):
-        await message.answer(t("error.unknown_command_in_form"))
-    elif field.kind in TYPED_KINDS:
-        await message.answer(t("error.expected_text"))
-    else:
-        await message.answer(t("error.use_buttons"))
+    asked = await WALK.asked(state)
+    await not_text(message, t, text_expected=asked.field.kind in TYPED_KINDS)
 
 
-async def _current(callback: CallbackQuery, state: FSMContext, cb: PitchCB, t: T) -> Any:
-    """Buttons of an earlier question are refused: only the field being asked counts."""
-    data = await state.get_data()
-    if await state.get_state() != PitchForm.answering.state or data.get("field") != cb.field:
-        await callback.answer(t("error.stale_button"), show_alert=True)
-        return None
-    return await _context(state)
-
-
-async def _mark_answer(callback: CallbackQuery, answer: Html) -> None:
-    """Keep the answered question in the chat, with the answer under it."""
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
-            callback.message.html_text + f"\n\n<b>→</b> {answer}", reply_markup=None
-        )
+async def _save_button(pitches: PitchService, uid: int, asked: Asked[int], cb: PitchCB) -> Pitch:
+    """The service call for a pick / toggle / done / skip button."""
+    request_id, name = asked.key, asked.field.name
+    if cb.action == "pick":
+        return await pitches.pick(uid, request_id, name, cb.value)
+    if cb.action == "toggle":
+        return await pitches.toggle(uid, request_id, name, cb.value)
+    if cb.action == "done":
+        return await pitches.finish_multi(uid, request_id, name)
+    if cb.action == "skip":
+        return await pitches.skip(uid, request_id, name)
+    raise InvalidInput("error.stale_button")
 
 
 async def on_button(
@@ -200,41 +195,26 @@ async def on_button(
     t: T,
 ) -> None:
     """pick / toggle / done / skip on the field being asked."""
-    ctx = await _current(callback, state, callback_data, t)
-    if ctx is None:
+    uid, pitches = callback.from_user.id, services.pitches
+    answered = await WALK.press(
+        callback,
+        callback_data,
+        state,
+        lang,
+        t,
+        save=lambda asked: _save_button(pitches, uid, asked, callback_data),
+        keyboard=lambda asked, pitch: pitch_field_kb(pitch, asked.field, lang, t),
+        shown=lambda asked, pitch: pitch_value(pitch.request, asked.field, lang, t, pitches.tz),
+    )
+    if answered is None:
         return
-    request_id, field, editing = ctx
-    uid = callback.from_user.id
-    pitches = services.pitches
-    action = callback_data.action
-    try:
-        if action == "pick":
-            pitch = await pitches.pick(uid, request_id, field.name, callback_data.value)
-        elif action == "toggle":
-            pitch = await pitches.toggle(uid, request_id, field.name, callback_data.value)
-        elif action == "done":
-            pitch = await pitches.finish_multi(uid, request_id, field.name)
-        elif action == "skip":
-            pitch = await pitches.skip(uid, request_id, field.name)
-        else:
-            raise InvalidInput("error.stale_button")
-    except InvalidInput as exc:
-        await callback.answer(error_message(t, lang, exc), show_alert=True)
-        return
-    await callback.answer()
-    if action == "toggle":
-        if isinstance(callback.message, Message):
-            await callback.message.edit_reply_markup(
-                reply_markup=pitch_field_kb(pitch, field, lang, t)
-            )
-        return
-    await _mark_answer(callback, pitch_value(pitch.request, field, lang, t, pitches.tz))
+    asked, pitch = answered
     await advance(
         bot,
         uid,
         pitch,
-        after=field.name,
-        editing=editing,
+        after=asked.field.name,
+        editing=asked.editing,
         services=services,
         lang=lang,
         t=t,

@@ -3,6 +3,8 @@
 ``ask_field`` asks a question, the handlers below take the answer (typed text or
 a button), the service validates and saves it, and ``advance`` moves to the next
 unanswered field, or back to the summary card when a field was being edited.
+The steps it shares with /pitch (stale-button checks, refusals, replies) are in
+``handlers/form_walk.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from bot.ai.assist import AIAssist
 from bot.ai.insights import suggest_needs
 from bot.errors import InvalidInput
 from bot.filters import PrivateChat, TextAnswer
-from bot.i18n import Html, Translator, escape
+from bot.i18n import Translator, escape
 from bot.notifications import notify_organizers_of_submission
 from bot.provinces import region_label
 from bot.reference import platform as get_platform
@@ -35,7 +37,7 @@ from bot.services.forms import (
     next_field,
 )
 from bot.services.needs_match import match_needs
-from bot.services.registration import SaveResult
+from bot.services.registration import RegistrationService, SaveResult
 from bot.ui.callbacks import ChannelCB, FormCB
 from bot.ui.cards import QUESTIONS, channel_line, display_value, error_message, profile_card
 from bot.ui.keyboards import (
@@ -49,6 +51,15 @@ from bot.ui.keyboards import (
     taxonomy_items,
 )
 from bot.ui.states import Form
+from handlers.form_walk import (
+    Asked,
+    FormWalk,
+    mark_answer,
+    not_text,
+    regions_now,
+    typed,
+    use_buttons,
+)
 from storage.dto import AmbassadorDTO
 
 T = Callable[..., str]
@@ -154,7 +165,7 @@ async def resume(
 async def after_save(
     bot: Bot,
     chat_id: int,
-    role: str,
+    asked: Asked[str],
     result: SaveResult,
     *,
     lang: str,
@@ -162,15 +173,16 @@ async def after_save(
     state: FSMContext,
     services: Services,
     translator: Translator,
-    editing: bool,
-    changed: str,
 ) -> None:
+    role = asked.key
     if result.back_to_review:
         await bot.send_message(chat_id, t("reg.back_to_review"))
         await notify_organizers_of_submission(
-            bot, services, translator, role, result.profile, (changed,)
+            bot, services, translator, role, result.profile, (asked.field.name,)
         )
-    await advance(bot, chat_id, role, result.profile, lang=lang, t=t, state=state, editing=editing)
+    await advance(
+        bot, chat_id, role, result.profile, lang=lang, t=t, state=state, editing=asked.editing
+    )
 
 
 async def ask_platform(bot: Bot, chat_id: int, *, lang: str, t: T, state: FSMContext) -> None:
@@ -194,13 +206,12 @@ async def show_channels_menu(
     )
 
 
-async def _form_context(state: FSMContext) -> tuple[str, FormField, bool]:
-    data = await state.get_data()
-    role = data.get("role")
-    name = data.get("field")
-    if role not in ("startup", "ambassador") or not name:
-        raise InvalidInput("error.stale_button")
-    return role, get_field(role, name), bool(data.get("editing"))
+WALK: FormWalk[str] = FormWalk(
+    answering=Form.answering,
+    key_name="role",
+    valid_key=lambda role: role in ("startup", "ambassador"),
+    get_field=get_field,
+)
 
 
 # --- typed answers --------------------------------------------------------------
@@ -217,42 +228,34 @@ async def on_text_answer(
     t: T,
 ) -> None:
     assert message.from_user and message.text is not None
-    role, field, editing = await _form_context(state)
-    uid = message.from_user.id
+    asked = await WALK.asked(state)
+    role, field, uid = asked.key, asked.field, message.from_user.id
     if field.taxonomy == "needs":
         await needs_from_text(message, bot, state, services, ai, role, field, lang, t)
         return
     if field.kind in (Kind.SINGLE, Kind.MULTI):
         profile = await services.registration.get(uid, role)
-        await message.answer(
-            t("error.use_buttons"), reply_markup=field_keyboard(profile, field, lang, t)
-        )
+        await use_buttons(message, t, field_keyboard(profile, field, lang, t))
         return
-    try:
-        result = await services.registration.answer_text(uid, role, field.name, message.text)
-    except InvalidInput as exc:
-        await message.answer(error_message(t, lang, exc))
+    save = services.registration.answer_text(uid, role, field.name, message.text)
+    result = await typed(message, save, lang, t)
+    if result is None:
         return
     if field.kind is Kind.REGIONS:
         assert isinstance(result.profile, AmbassadorDTO)
         regions = ", ".join(region_label(c, lang) for c in result.profile.regions)
-        await message.answer(
-            t("reg.regions_now", regions=regions),
-            reply_markup=field_keyboard(result.profile, field, lang, t),
-        )
+        await regions_now(message, t, regions, field_keyboard(result.profile, field, lang, t))
         return
     await after_save(
         bot,
         message.chat.id,
-        role,
+        asked,
         result,
         lang=lang,
         t=t,
         state=state,
         services=services,
         translator=translator,
-        editing=editing,
-        changed=field.name,
     )
 
 
@@ -337,35 +340,30 @@ async def preselect_needs(
 
 async def on_non_text_answer(message: Message, state: FSMContext, t: T) -> None:
     """A sticker, photo, voice... where text was expected, or an unknown /command."""
-    _, field, _ = await _form_context(state)
-    if message.text and message.text.startswith("/"):
-        await message.answer(t("error.unknown_command_in_form"))
-    elif field.kind in TEXT_KINDS:
-        await message.answer(t("error.expected_text"))
-    else:
-        await message.answer(t("error.use_buttons"))
+    asked = await WALK.asked(state)
+    await not_text(message, t, text_expected=asked.field.kind in TEXT_KINDS)
 
 
 # --- buttons ----------------------------------------------------------------------
 
 
-async def _check_current(
-    callback: CallbackQuery, state: FSMContext, cb: FormCB, t: T
-) -> tuple[str, FormField, bool] | None:
-    """Buttons of an earlier question are refused: only the field being asked counts."""
-    current = await state.get_state()
-    data = await state.get_data()
-    if current != Form.answering.state or data.get("field") != cb.field:
-        await callback.answer(t("error.stale_button"), show_alert=True)
-        return None
-    return await _form_context(state)
+async def _save_button(
+    registration: RegistrationService, uid: int, asked: Asked[str], cb: FormCB
+) -> SaveResult:
+    """The service call for a pick / toggle / done / skip button."""
+    role, name = asked.key, asked.field.name
+    if cb.action == "pick":
+        return await registration.pick(uid, role, name, cb.value)
+    if cb.action == "toggle":
+        return await registration.toggle(uid, role, name, cb.value)
+    if cb.action == "done":  # nothing is saved: the selection is checked and kept
+        return SaveResult(await registration.finish_multi(uid, role, name))
+    if cb.action == "skip":
+        return await registration.skip(uid, role, name)
+    raise InvalidInput("error.stale_button")
 
 
-def _answer_suffix(text: str) -> str:
-    return f"\n\n<b>→</b> {escape(text)}"
-
-
-async def on_pick(
+async def on_button(
     callback: CallbackQuery,
     callback_data: FormCB,
     bot: Bot,
@@ -375,129 +373,31 @@ async def on_pick(
     lang: str,
     t: T,
 ) -> None:
-    ctx = await _check_current(callback, state, callback_data, t)
-    if ctx is None:
+    """pick / toggle / done / skip on the field being asked."""
+    uid, registration = callback.from_user.id, services.registration
+    answered = await WALK.press(
+        callback,
+        callback_data,
+        state,
+        lang,
+        t,
+        save=lambda asked: _save_button(registration, uid, asked, callback_data),
+        keyboard=lambda asked, result: field_keyboard(result.profile, asked.field, lang, t),
+        shown=lambda asked, result: display_value(result.profile, asked.field, lang, t),
+    )
+    if answered is None:
         return
-    role, field, editing = ctx
-    try:
-        result = await services.registration.pick(
-            callback.from_user.id, role, field.name, callback_data.value
-        )
-    except InvalidInput as exc:
-        await callback.answer(error_message(t, lang, exc), show_alert=True)
-        return
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        chosen = display_value(result.profile, field, lang, t)
-        await callback.message.edit_text(
-            callback.message.html_text + _answer_suffix(Html(chosen)), reply_markup=None
-        )
+    asked, result = answered
     await after_save(
         bot,
-        callback.from_user.id,
-        role,
+        uid,
+        asked,
         result,
         lang=lang,
         t=t,
         state=state,
         services=services,
         translator=translator,
-        editing=editing,
-        changed=field.name,
-    )
-
-
-async def on_toggle(
-    callback: CallbackQuery,
-    callback_data: FormCB,
-    state: FSMContext,
-    services: Services,
-    lang: str,
-    t: T,
-) -> None:
-    ctx = await _check_current(callback, state, callback_data, t)
-    if ctx is None:
-        return
-    role, field, _ = ctx
-    try:
-        result = await services.registration.toggle(
-            callback.from_user.id, role, field.name, callback_data.value
-        )
-    except InvalidInput as exc:
-        await callback.answer(error_message(t, lang, exc), show_alert=True)
-        return
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_reply_markup(
-            reply_markup=field_keyboard(result.profile, field, lang, t)
-        )
-
-
-async def on_done(
-    callback: CallbackQuery,
-    callback_data: FormCB,
-    bot: Bot,
-    state: FSMContext,
-    services: Services,
-    lang: str,
-    t: T,
-) -> None:
-    ctx = await _check_current(callback, state, callback_data, t)
-    if ctx is None:
-        return
-    role, field, editing = ctx
-    try:
-        profile = await services.registration.finish_multi(callback.from_user.id, role, field.name)
-    except InvalidInput as exc:
-        await callback.answer(error_message(t, lang, exc), show_alert=True)
-        return
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        chosen = display_value(profile, field, lang, t)
-        await callback.message.edit_text(
-            callback.message.html_text + _answer_suffix(Html(chosen)), reply_markup=None
-        )
-    await advance(
-        bot, callback.from_user.id, role, profile, lang=lang, t=t, state=state, editing=editing
-    )
-
-
-async def on_skip(
-    callback: CallbackQuery,
-    callback_data: FormCB,
-    bot: Bot,
-    state: FSMContext,
-    services: Services,
-    translator: Translator,
-    lang: str,
-    t: T,
-) -> None:
-    ctx = await _check_current(callback, state, callback_data, t)
-    if ctx is None:
-        return
-    role, field, editing = ctx
-    try:
-        result = await services.registration.skip(callback.from_user.id, role, field.name)
-    except InvalidInput as exc:
-        await callback.answer(error_message(t, lang, exc), show_alert=True)
-        return
-    await callback.answer()
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(
-            callback.message.html_text + _answer_suffix(t("value.skipped")), reply_markup=None
-        )
-    await after_save(
-        bot,
-        callback.from_user.id,
-        role,
-        result,
-        lang=lang,
-        t=t,
-        state=state,
-        services=services,
-        translator=translator,
-        editing=editing,
-        changed=field.name,
     )
 
 
@@ -514,10 +414,8 @@ async def on_channel_platform(
     await callback.answer()
     await state.update_data(platform=platform.code)
     await state.set_state(Form.channel_url)
+    await mark_answer(callback, escape(platform.label(lang)))
     if isinstance(callback.message, Message):
-        await callback.message.edit_text(
-            callback.message.html_text + _answer_suffix(platform.label(lang)), reply_markup=None
-        )
         await callback.message.answer(
             t("ask.channel_url", platform=platform.label(lang)),
             reply_markup=None if platform.profile_url_required else no_url_kb(t),
@@ -589,17 +487,11 @@ async def on_channel_audience(
 
 
 async def on_channel_non_text(message: Message, t: T) -> None:
-    if message.text and message.text.startswith("/"):
-        await message.answer(t("error.unknown_command_in_form"))
-    else:
-        await message.answer(t("error.expected_text"))
+    await not_text(message, t, text_expected=True)
 
 
 async def on_buttons_expected(message: Message, t: T) -> None:
-    if message.text and message.text.startswith("/"):
-        await message.answer(t("error.unknown_command_in_form"))
-    else:
-        await message.answer(t("error.use_buttons"))
+    await not_text(message, t, text_expected=False)
 
 
 async def on_channel_add(
@@ -694,10 +586,10 @@ def build_router() -> Router:
 
     router.message.register(on_text_answer, answering, text)
     router.message.register(on_non_text_answer, answering)
-    router.callback_query.register(on_pick, form_button("pick"))
-    router.callback_query.register(on_toggle, form_button("toggle"))
-    router.callback_query.register(on_done, form_button("done"))
-    router.callback_query.register(on_skip, form_button("skip"))
+    router.callback_query.register(on_button, form_button("pick"))
+    router.callback_query.register(on_button, form_button("toggle"))
+    router.callback_query.register(on_button, form_button("done"))
+    router.callback_query.register(on_button, form_button("skip"))
     router.callback_query.register(on_channel_platform, platform, channel_button("platform"))
     router.message.register(on_channel_url, url, text)
     router.callback_query.register(on_channel_no_url, url, channel_button("nourl"))

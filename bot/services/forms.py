@@ -140,17 +140,16 @@ def parse_text_answer(field: FormField, text: str) -> Any:
             return validators.normalize_email(text)
         case Kind.NUMBER:
             return validators.parse_capacity(text)
-        case Kind.PROVINCE:
-            province = resolve_province(text)
-            if province is None:
-                hints = ", ".join(p.vi for p in suggest_provinces(text, limit=3))
-                raise InvalidInput("error.province_unknown", suggestions=hints or "-")
-            return province.code
-        case Kind.REGIONS:
-            province = resolve_province(text)
-            if province is None:
-                hints = ", ".join(p.vi for p in suggest_provinces(text, limit=3))
-                raise InvalidInput("error.province_unknown", suggestions=hints or "-")
-            return province.code
+        case Kind.PROVINCE | Kind.REGIONS:
+            return province_code(text)
         case _:
             raise InvalidInput("error.use_buttons")
+
+
+def province_code(text: str) -> str:
+    """A typed province (aliases allowed); unknown: InvalidInput with close names."""
+    province = resolve_province(text)
+    if province is None:
+        hints = ", ".join(p.vi for p in suggest_provinces(text, limit=3))
+        raise InvalidInput("error.province_unknown", suggestions=hints or "-")
+    return province.code

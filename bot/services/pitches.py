@@ -20,9 +20,9 @@ from bot import validators
 from bot.clock import Clock
 from bot.deadlines import PRESET_DAYS, deadline_in_days, parse_deadline
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from bot.provinces import NATIONWIDE, get_province, resolve_province, suggest_provinces
+from bot.provinces import NATIONWIDE, get_province
 from bot.reference import codes, is_valid
-from bot.services.forms import FormField, Kind
+from bot.services.forms import FormField, Kind, province_code
 from storage.dto import StartupDTO, StoryRequestDTO
 from storage.repositories import Repositories
 
@@ -153,12 +153,9 @@ class PitchService:
                 story = validators.clean_text(text, max_len=field.max_len, field=field.name)
                 return await self._save(pitch, field, {field.name: story})
             case Kind.REGIONS:
-                province = resolve_province(text)
-                if province is None:
-                    hints = ", ".join(p.vi for p in suggest_provinces(text, limit=3))
-                    raise InvalidInput("error.province_unknown", suggestions=hints or "-")
-                current = [c for c in pitch.request.regions if c != province.code]
-                return await self._save(pitch, field, {"regions": [*current, province.code]})
+                code = province_code(text)
+                current = [c for c in pitch.request.regions if c != code]
+                return await self._save(pitch, field, {"regions": [*current, code]})
             case Kind.DEADLINE:
                 deadline = parse_deadline(text, self.clock(), self.tz)
                 return await self._save(pitch, field, {"deadline": deadline})

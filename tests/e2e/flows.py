@@ -50,7 +50,11 @@ async def toggle_and_done(user: SimUser, lang: str, kind: str, codes: list[str])
         edited = await user.expect_edit()
         assert any(b.startswith("✅") and label(kind, code, lang) in b for b in edited.button_texts)
     await user.press(t(lang, "btn.done"))
-    await user.expect_edit()
+    answered = await user.expect_edit()
+    # The answer stays under the question, as the person sees it (escaped once: a
+    # label with "&" must not read "&amp;").
+    shown = (answered.text or "").rsplit("→", 1)[-1]
+    assert all(label(kind, code, lang) in shown for code in codes), shown
 
 
 STARTUP_ANSWERS = {

@@ -3,6 +3,8 @@ validation, submit with and without review, and organizers' decisions."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,6 +32,22 @@ async def founders(repos: Repositories, clock: FakeClock) -> None:
     await approved_startup(repos, FOUNDER, province="can_tho", needs=["media", "funding"])
 
 
+@asynccontextmanager
+async def pitching(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock, *, review: bool = False
+) -> AsyncIterator[tuple[Repositories, PitchService]]:
+    """One transaction with the founders in place, and the pitch service on it."""
+    async with sessionmaker() as s, s.begin():
+        repos = Repositories.bind(s)
+        await founders(repos, clock)
+        yield repos, service(repos, clock, review=review)
+
+
+async def new_draft(pitches: PitchService) -> int:
+    """The id of the founder's draft request (a new one if none is being written)."""
+    return (await pitches.begin(FOUNDER)).request.id
+
+
 async def complete(pitches: PitchService, request_id: int) -> None:
     """Answer every question of the form through the service."""
     await pitches.pick(FOUNDER, request_id, "need", "media")
@@ -44,10 +62,7 @@ async def complete(pitches: PitchService, request_id: int) -> None:
 async def test_only_approved_startups_pitch(
     sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
-    async with sessionmaker() as s, s.begin():
-        repos = Repositories.bind(s)
-        await founders(repos, clock)
-        pitches = service(repos, clock)
+    async with pitching(sessionmaker, clock) as (repos, pitches):
         with pytest.raises(NotAllowed) as no_profile:
             await pitches.begin(OTHER)
         assert no_profile.value.code == "pitch.error.not_startup"
@@ -60,10 +75,7 @@ async def test_only_approved_startups_pitch(
 async def test_draft_defaults_resume_and_ownership(
     sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
-    async with sessionmaker() as s, s.begin():
-        repos = Repositories.bind(s)
-        await founders(repos, clock)
-        pitches = service(repos, clock)
+    async with pitching(sessionmaker, clock) as (repos, pitches):
         first = await pitches.begin(FOUNDER)
         assert first.request.regions == ("can_tho", NATIONWIDE)
         assert next_pitch_field(first.request) == PITCH_FORM[0]
@@ -97,11 +109,8 @@ async def test_regions_are_confirmed_even_when_prefilled() -> None:
 async def test_answers_are_validated(
     sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
-    async with sessionmaker() as s, s.begin():
-        repos = Repositories.bind(s)
-        await founders(repos, clock)
-        pitches = service(repos, clock)
-        rid = (await pitches.begin(FOUNDER)).request.id
+    async with pitching(sessionmaker, clock) as (_, pitches):
+        rid = await new_draft(pitches)
         with pytest.raises(InvalidInput):  # not one of the startup's needs
             await pitches.pick(FOUNDER, rid, "need", "talent")
         with pytest.raises(InvalidInput):
@@ -141,11 +150,8 @@ def test_wanted_is_1_to_10(text: str, ok: bool) -> None:
 async def test_submit_opens_or_goes_to_review(
     sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
-    async with sessionmaker() as s, s.begin():
-        repos = Repositories.bind(s)
-        await founders(repos, clock)
-        pitches = service(repos, clock)
-        rid = (await pitches.begin(FOUNDER)).request.id
+    async with pitching(sessionmaker, clock) as (repos, pitches):
+        rid = await new_draft(pitches)
         with pytest.raises(InvalidInput) as incomplete:
             await pitches.submit(FOUNDER, rid)
         assert incomplete.value.code == "pitch.error.incomplete"
@@ -158,7 +164,7 @@ async def test_submit_opens_or_goes_to_review(
             await pitches.pick(FOUNDER, rid, "wanted", "2")
 
         reviewed = service(repos, clock, review=True)
-        second = (await reviewed.begin(FOUNDER)).request.id
+        second = await new_draft(reviewed)
         assert second != rid
         await complete(reviewed, second)
         pending = await reviewed.submit(FOUNDER, second)
@@ -172,11 +178,8 @@ async def test_submit_opens_or_goes_to_review(
 async def test_stale_deadline_is_refused_at_submit_and_approval(
     sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:
-    async with sessionmaker() as s, s.begin():
-        repos = Repositories.bind(s)
-        await founders(repos, clock)
-        reviewed = service(repos, clock, review=True)
-        rid = (await reviewed.begin(FOUNDER)).request.id
+    async with pitching(sessionmaker, clock, review=True) as (_, reviewed):
+        rid = await new_draft(reviewed)
         await complete(reviewed, rid)
         clock.advance(timedelta(days=8))  # the draft waited past its deadline
         with pytest.raises(InvalidInput) as late:
@@ -193,11 +196,8 @@ async def test_stale_deadline_is_refused_at_submit_and_approval(
 
 
 async def test_discard(sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock) -> None:
-    async with sessionmaker() as s, s.begin():
-        repos = Repositories.bind(s)
-        await founders(repos, clock)
-        pitches = service(repos, clock)
-        rid = (await pitches.begin(FOUNDER)).request.id
+    async with pitching(sessionmaker, clock) as (repos, pitches):
+        rid = await new_draft(pitches)
         await pitches.discard(FOUNDER, rid)
         stored = await repos.requests.get(rid)
         assert stored is not None and stored.status == "cancelled"
