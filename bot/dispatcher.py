@@ -24,7 +24,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.i18n import Translator, default_translator
 from bot.jobs import DigestJob, OfferExpiryJob, ReminderJob
-from bot.link_checks import LinkChecks
+from bot.link_checks import RECHECK_POLL_SECONDS, LinkChecks
 from bot.link_checks import install as install_link_checks
 from bot.middlewares.commit_before_send import CommitBeforeSendMiddleware
 from bot.middlewares.context import UserContextMiddleware
@@ -153,6 +153,7 @@ def create_dispatcher(
     progress = BroadcastProgress(sessionmaker, settings, translator, clock)
     outcomes = OutcomeJob(sessionmaker, settings, translator, clock)
     weekly_report = WeeklyReportJob(sessionmaker, settings, translator, clock)
+    link_checks = install_link_checks(dp, sessionmaker, settings, translator, clock)
     at = settings.digest_at
     scheduler = BotScheduler(
         [
@@ -171,6 +172,11 @@ def create_dispatcher(
                 "broadcast-progress",
                 progress.run_once,
                 IntervalTrigger(seconds=PROGRESS_SECONDS),
+            ),
+            ScheduledJob(
+                "link-rechecks",
+                link_checks.recheck_due,
+                IntervalTrigger(seconds=RECHECK_POLL_SECONDS),
             ),
             ScheduledJob(
                 "daily-digest",
@@ -196,7 +202,6 @@ def create_dispatcher(
     )
     dp.startup.register(scheduler.start)
     dp.shutdown.register(scheduler.stop)
-    link_checks = install_link_checks(dp, sessionmaker, settings, translator, clock)
     dp["ai"] = ai  # handlers receive it as ``ai``; closed at shutdown after the updates
     return DispatcherParts(
         dp,

@@ -401,6 +401,12 @@ class Link(Base):
     page_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     mentions_startup: Mapped[bool | None] = mapped_column()
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the link is checked again (None: never); see ``bot/services/link_rechecks.py``.
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: Checks in a row that found it failing (reset when one finds it working).
+    check_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The ambassador was told it looks broken, and not yet that it works again.
+    broken_told: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class JobRun(Base):

@@ -39,6 +39,7 @@ from storage.models import (
     Startup,
     User,
 )
+from storage.repositories.claims import picked_ids
 from storage.repositories.rows import dto_from_row
 
 _B: Table = Broadcast.__table__  # type: ignore[assignment]
@@ -287,12 +288,7 @@ class BroadcastRepo:
             ),
         )
         inner = select(_D.c.id).where(claimable).order_by(_D.c.id).limit(limit)
-        picked: Any = inner.scalar_subquery()
-        if self.session.get_bind().dialect.name == "postgresql":
-            # A materialized CTE: the planner may otherwise re-run a LIMIT subquery
-            # inside the UPDATE's join and claim more than ``limit`` rows.
-            cte = inner.with_for_update(of=_D, skip_locked=True).cte("picked")
-            picked = select(cte.prefix_with("MATERIALIZED").c.id).scalar_subquery()
+        picked = picked_ids(self.session, inner, _D)
         statement = (
             update(_D)
             .where(_D.c.id.in_(picked), claimable)

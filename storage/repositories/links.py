@@ -9,20 +9,29 @@ one's commit on the unique index, then fails).
 Lists are newest first (``recent``, offset pages for the organizers' /links);
 ``between`` walks a period by id (keyset), so an export sees each link exactly once
 even while new ones arrive.
+
+Re-checks (``bot/services/link_rechecks.py``): ``claim_due`` claims links whose
+``next_check_at`` has come, the way reminders are claimed (``claims.picked_ids``: FOR
+UPDATE SKIP LOCKED on PostgreSQL, the single writer on SQLite), by moving
+``next_check_at`` to the end of a lease: two processes never check the same link at
+once, and a process that dies mid-check leaves it due again once the lease ends.
+``schedule`` then stores when it is due next (or NULL: never).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Row, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import LinkDTO
 from storage.models import Link
+from storage.repositories.claims import picked_ids
 from storage.repositories.rows import dto_from_row
 
 _L: Table = Link.__table__  # type: ignore[assignment]
@@ -44,8 +53,24 @@ CHECK_FIELDS = frozenset(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class RecheckState:
+    """A link with what its re-checks need besides the stored check."""
+
+    link: LinkDTO
+    #: Checks in a row that found it failing.
+    failures: int
+    #: The ambassador was told it looks broken (and not since that it works).
+    told: bool
+    next_check_at: datetime | None
+
+
 def _dto(row: Row[Any]) -> LinkDTO:
     return dto_from_row(LinkDTO, row)
+
+
+def _state(row: Row[Any]) -> RecheckState:
+    return RecheckState(_dto(row), row.check_failures, row.broken_told, row.next_check_at)
 
 
 class LinkRepo:
@@ -124,6 +149,38 @@ class LinkRepo:
             raise ValueError(f"not check fields: {sorted(unknown)}")
         result = await self.session.execute(update(_L).where(_L.c.id == link_id).values(**values))
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def recheck_state(self, link_id: int) -> RecheckState | None:
+        row = (await self.session.execute(_BY_ID, {"id": link_id})).first()
+        return _state(row) if row is not None else None
+
+    async def schedule(
+        self, link_id: int, *, next_check_at: datetime | None, failures: int, told: bool
+    ) -> bool:
+        """When the link is checked next (None: never), the failing checks in a row,
+        whether its ambassador was told it looks broken; False when the link is gone."""
+        result = await self.session.execute(
+            update(_L)
+            .where(_L.c.id == link_id)
+            .values(next_check_at=next_check_at, check_failures=failures, broken_told=told)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim_due(
+        self, *, now: datetime, lease_until: datetime, limit: int
+    ) -> list[RecheckState]:
+        """Claim up to ``limit`` links due a check at ``now`` (the longest waiting
+        first): their ``next_check_at`` moves to ``lease_until``."""
+        due = and_(_L.c.next_check_at.is_not(None), _L.c.next_check_at <= now)
+        inner = select(_L.c.id).where(due).order_by(_L.c.next_check_at, _L.c.id).limit(limit)
+        statement = (
+            update(_L)
+            .where(_L.c.id.in_(picked_ids(self.session, inner, _L)), due)
+            .values(next_check_at=lease_until)
+            .returning(*_L.c)
+        )
+        rows = (await self.session.execute(statement)).all()
+        return sorted((_state(r) for r in rows), key=lambda s: s.link.id)
 
     def _filtered(self, startup_id: int | None, ambassador_id: int | None) -> list[Any]:
         conditions = []

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import ReminderDTO
 from storage.models import Reminder
+from storage.repositories.claims import picked_ids
 from storage.repositories.rows import dto_from_row
 
 _RM: Table = Reminder.__table__  # type: ignore[assignment]
@@ -95,12 +96,7 @@ class ReminderRepo:
             and_(_RM.c.status == "claimed", _RM.c.claimed_at < stale_before),
         )
         inner = select(_RM.c.id).where(claimable).order_by(_RM.c.due_at, _RM.c.id).limit(limit)
-        picked: Any = inner.scalar_subquery()
-        if self.session.get_bind().dialect.name == "postgresql":
-            # A materialized CTE: the planner may otherwise re-run a LIMIT subquery
-            # inside the UPDATE's join and claim more than ``limit`` rows.
-            cte = inner.with_for_update(of=_RM, skip_locked=True).cte("picked")
-            picked = select(cte.prefix_with("MATERIALIZED").c.id).scalar_subquery()
+        picked = picked_ids(self.session, inner, _RM)
         statement = (
             update(_RM)
             .where(_RM.c.id.in_(picked), claimable)

@@ -63,6 +63,7 @@ async def test_time_of_day_passes_run_when_crossed_and_once(
         "reminders": True,
         "broadcasts": True,
         "broadcast-progress": True,
+        "link-rechecks": True,
         "daily-digest": False,
         "outcome-questions": True,
         "weekly-report": False,
