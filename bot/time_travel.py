@@ -1,7 +1,8 @@
 """Run the bot's scheduled passes now, once: after the clock was moved by hand.
 
-The local sandbox's "+1 hour" / "+1 day" moves its ``ShiftableClock`` and then calls
-``run_scheduled_passes``; end-to-end tests do the same after moving their fake clock.
+``jump`` is the one way to travel: the local sandbox's "+1 hour" / "+1 day" and the
+end-to-end tests both call it (it moves the ``ShiftableClock``, then calls
+``run_scheduled_passes``).
 Every job of ``BotScheduler`` runs in the scheduler's order, each in its own
 transactions (the job's ``run_once``), so what is due at the new time — reminders,
 expiring offers, scheduled broadcasts and their progress — goes out at once.
@@ -23,6 +24,7 @@ from datetime import datetime, timedelta
 from aiogram import Bot
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.clock import ShiftableClock
 from bot.dispatcher import DispatcherParts
 from bot.scheduler import ScheduledJob
 
@@ -65,3 +67,14 @@ async def run_scheduled_passes(
         else:
             results.append(PassResult(job.name, ran=True))
     return results
+
+
+async def jump(
+    clock: ShiftableClock, delta: timedelta, parts: DispatcherParts, bot: Bot
+) -> list[PassResult]:
+    """Time travel as the sandbox's "+1 hour" / "+1 day" and the tests do it: move the
+    clock forwards, then run every scheduled pass once (those tied to a time of day
+    only if the jump crossed it)."""
+    before = clock()
+    clock.advance(delta)
+    return await run_scheduled_passes(parts, bot, since=before)

@@ -23,7 +23,7 @@ import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from bot.clock import ShiftableClock
 from bot.config import Settings
 from bot.embedded import EmbeddedBot
-from bot.time_travel import run_scheduled_passes
+from bot.time_travel import jump
 from sandbox.client import Emulator
 from sandbox.fake_openai import FakeOpenAI
 from sandbox.membership import service_message
@@ -341,12 +341,10 @@ class LocalSandbox:
         if not timedelta(0) < delta <= MAX_JUMP:
             raise ValueError("the jump must be forwards and at most 30 days")
         async with self._jump_lock:
-            before: datetime = self.clock()
-            self.clock.advance(delta)
-            self.publish_state()
             assert self.bot is not None and self.bot.parts is not None
             assert self.bot.bot is not None
-            results = await run_scheduled_passes(self.bot.parts, self.bot.bot, since=before)
+            results = await jump(self.clock, delta, self.bot.parts, self.bot.bot)
+            self.publish_state()
             for result in results:
                 if result.error:
                     log.warning("sandbox: pass %s failed: %s", result.name, result.error)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.time_travel import run_scheduled_passes
+from bot.time_travel import jump as time_travel
 from sandbox import Emulator, SimMessage
 from storage.dto import LinkDTO
 from storage.repositories import Repositories
@@ -99,11 +99,9 @@ async def submit_checked(runner: RunningBot, world: World, url: str) -> None:
 
 
 async def jump(runner: RunningBot, delta: timedelta) -> dict[str, bool]:
-    """The sandbox's time jump: move the clock, run every scheduled pass once."""
+    """The sandbox's time jump (``bot/time_travel.jump``) on the test's clock."""
     assert runner.parts is not None and runner.bot is not None
-    before = runner.clock()
-    runner.clock.advance(delta)
-    results = await run_scheduled_passes(runner.parts, runner.bot, since=before)
+    results = await time_travel(runner.clock, delta, runner.parts, runner.bot)
     assert [r.error for r in results if r.error] == []
     return {r.name: r.ran for r in results}
 

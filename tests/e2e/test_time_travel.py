@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.time_travel import jump as time_travel
 from bot.time_travel import run_scheduled_passes
 from sandbox import Emulator
 from tests.e2e.conftest import ORGANIZER_ID, RunningBot
@@ -22,11 +23,9 @@ async def only_on_demand(runner: RunningBot) -> None:
 
 
 async def jump(runner: RunningBot, delta: timedelta) -> dict[str, bool]:
-    """What the sandbox's jump does: advance the clock, run every pass once."""
+    """The sandbox's time jump (``bot/time_travel.jump``) on the test's clock."""
     assert runner.parts is not None and runner.bot is not None
-    before = runner.clock()
-    runner.clock.advance(delta)
-    results = await run_scheduled_passes(runner.parts, runner.bot, since=before)
+    results = await time_travel(runner.clock, delta, runner.parts, runner.bot)
     assert [r.error for r in results if r.error] == []
     return {r.name: r.ran for r in results}
 
