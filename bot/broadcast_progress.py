@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translator
-from bot.jobs import unit_of_work
+from bot.jobs import ScheduledPass
 from bot.services.broadcasts import LEASE, Report
 from bot.ui.broadcasts import progress_kb, progress_text, report_kb, report_text
 from storage.dto import BroadcastDTO, DeliveryCounts
@@ -47,7 +47,7 @@ SAMPLES = 12
 T = Callable[..., str]
 
 
-class BroadcastProgress:
+class BroadcastProgress(ScheduledPass):
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
@@ -57,16 +57,13 @@ class BroadcastProgress:
         *,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.sessionmaker = sessionmaker
-        self.settings = settings
-        self.translator = translator
-        self.clock = clock
+        super().__init__(sessionmaker, settings, translator, clock)
         self.monotonic = monotonic
         self._samples: dict[int, deque[tuple[float, int]]] = {}
         self._shown: dict[int, str] = {}
 
     async def run_once(self, bot: Bot) -> None:
-        async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
+        async with self.services() as services:
             items = [
                 (b, await services.broadcasts.counts(b.id))
                 for b in await services.broadcasts.unreported()
@@ -117,7 +114,7 @@ class BroadcastProgress:
         message = await bot.send_message(
             broadcast.created_by, text, reply_markup=progress_kb(broadcast.id, t)
         )
-        async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
+        async with self.services() as services:
             await services.broadcasts.set_progress_message(
                 broadcast.id, message.chat.id, message.message_id
             )
@@ -150,7 +147,7 @@ class BroadcastProgress:
         if counts.claimed and self.clock() - ended < LEASE:  # Stop: sends still in flight
             await self._progress(bot, broadcast, counts, t)
             return
-        async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
+        async with self.services() as services:
             if not await services.broadcasts.mark_reported(broadcast.id):
                 return  # another process reported it
             report = await services.broadcasts.report(broadcast.id)

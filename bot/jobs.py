@@ -72,8 +72,9 @@ async def unit_of_work(
             current_session.reset(token)
 
 
-class OfferExpiryJob:
-    """Expire offers past their time; the next candidates are asked."""
+class ScheduledPass:
+    """What every scheduled pass holds: the settings, the translator for its messages,
+    the clock, and its own units of work (``services()``: one transaction each)."""
 
     def __init__(
         self,
@@ -87,9 +88,16 @@ class OfferExpiryJob:
         self.translator = translator
         self.clock = clock
 
+    def services(self) -> contextlib.AbstractAsyncContextManager[Services]:
+        return unit_of_work(self.sessionmaker, self.settings, self.clock)
+
+
+class OfferExpiryJob(ScheduledPass):
+    """Expire offers past their time; the next candidates are asked."""
+
     async def run_once(self, bot: Bot) -> int:
         """Expire every offer past its time, tell those ambassadors, ask the next ones."""
-        async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
+        async with self.services() as services:
             closed = await services.offers.expire_due()
             await notify_expired(bot, services, self.translator, closed)
         if closed:
@@ -106,7 +114,7 @@ REMINDER_CONCURRENCY = 20
 REMINDER_RATE = 25
 
 
-class ReminderJob:
+class ReminderJob(ScheduledPass):
     """Claim due reminders and send them; each outcome is recorded in its own small
     transaction, so a crash mid-batch leaves the rest claimed (and re-claimable after
     the lease) rather than lost or sent twice."""
@@ -120,21 +128,15 @@ class ReminderJob:
         *,
         token: str | None = None,
     ) -> None:
-        self.sessionmaker = sessionmaker
-        self.settings = settings
-        self.translator = translator
-        self.clock = clock
+        super().__init__(sessionmaker, settings, translator, clock)
         self.token = token or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.pace = AsyncLimiter(REMINDER_RATE, 1)
-
-    def _services(self) -> contextlib.AbstractAsyncContextManager[Services]:
-        return unit_of_work(self.sessionmaker, self.settings, self.clock)
 
     async def run_once(self, bot: Bot) -> int:
         """Send everything due now (in batches); returns how many messages went out."""
         sent = 0
         while True:
-            async with self._services() as services:
+            async with self.services() as services:
                 claimed = await services.reminders.claim(self.token, limit=REMINDER_BATCH)
                 for story in claimed.overdue:
                     await notify_overdue(bot, services, self.translator, story)
@@ -157,7 +159,7 @@ class ReminderJob:
     async def _send(self, bot: Bot, message: DueMessage) -> bool:
         story = message.story
         user_id = story.ambassador.user_id
-        async with self._services() as services:
+        async with self.services() as services:
             lang, t = await recipient(services, self.translator, user_id)
         text = reminder_text(message.reminder, story, t, lang, self.settings.tz, self.clock())
         markup = reminder_kb(story.assignment.id, t, submit_button(story.assignment.id, t))
@@ -166,25 +168,25 @@ class ReminderJob:
                 user_id, text, reply_markup=markup, disable_notification=message.silent
             )
         except TelegramForbiddenError:
-            async with self._services() as services:
+            async with self.services() as services:
                 await services.reminders.blocked(message.reminder, self.token, user_id)
                 await notify_blocked(bot, services, self.translator, story)
             return False
         except TelegramBadRequest as exc:
-            async with self._services() as services:
+            async with self.services() as services:
                 await services.reminders.failed(message.reminder, self.token, str(exc)[:200])
             return False
         except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
             log.warning("reminder not sent: will retry", extra={"error": str(exc)})
-            async with self._services() as services:
+            async with self.services() as services:
                 await services.reminders.retry(message.reminder, self.token, str(exc)[:200])
             return False
-        async with self._services() as services:
+        async with self.services() as services:
             await services.reminders.sent(message.reminder, self.token)
         return True
 
 
-class DigestJob:
+class DigestJob(ScheduledPass):
     """Once a day at ``DIGEST_AT`` (local time): each ambassador who chose the digest
     gets one message with their stories; organizers get what is due soon and what
     is overdue. The ``job_runs`` row makes sure only one process sends it."""
@@ -198,15 +200,12 @@ class DigestJob:
         *,
         ai: AIAssist | None = None,
     ) -> None:
-        self.sessionmaker = sessionmaker
-        self.settings = settings
-        self.translator = translator
-        self.clock = clock
+        super().__init__(sessionmaker, settings, translator, clock)
         #: Writes the organizers' generated summary (none without a key or on failure).
         self.ai = ai
 
     async def run_once(self, bot: Bot) -> bool:
-        async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
+        async with self.services() as services:
             if not await services.reminders.claim_daily("daily-digest"):
                 return False
             people = await services.reminders.digest_people()
@@ -216,7 +215,7 @@ class DigestJob:
         # The AI call between the units of work: no transaction is held while it runs.
         narratives = await self._narratives(digest, languages.values())
         tz, now = self.settings.tz, self.clock()
-        async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
+        async with self.services() as services:
             for user_id, stories in people:
                 lang, t = await recipient(services, self.translator, user_id)
                 await safe_send(bot, user_id, digest_text(stories, t, lang, tz, now))

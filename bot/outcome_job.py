@@ -12,12 +12,8 @@ import logging
 from datetime import time
 
 from aiogram import Bot
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
-from bot.config import Settings
-from bot.i18n import Translator
-from bot.jobs import unit_of_work
+from bot.jobs import ScheduledPass
 from bot.notifications import safe_send
 from bot.offer_notifications import recipient
 from bot.ui.outcomes import question_kb, question_text
@@ -28,23 +24,11 @@ log = logging.getLogger(__name__)
 ASK_AT = time(10, 0)
 
 
-class OutcomeJob:
-    def __init__(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        settings: Settings,
-        translator: Translator,
-        clock: Clock,
-    ) -> None:
-        self.sessionmaker = sessionmaker
-        self.settings = settings
-        self.translator = translator
-        self.clock = clock
-
+class OutcomeJob(ScheduledPass):
     async def run_once(self, bot: Bot) -> int:
         """Ask every due request once; how many questions were sent."""
         asked = 0
-        async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
+        async with self.services() as services:
             for due in await services.outcomes.due():
                 if not await services.outcomes.claim(due.request_id):
                     continue

@@ -16,12 +16,8 @@ from datetime import time
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BufferedInputFile
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
-from bot.config import Settings
-from bot.i18n import Translator
-from bot.jobs import unit_of_work
+from bot.jobs import ScheduledPass
 from bot.services.reports import WEEK
 from bot.ui.report_chart import render_chart
 from bot.ui.reports import report_text, subscription_kb
@@ -33,23 +29,11 @@ WEEKLY_AT = time(8, 0)
 WEEKLY_DAY = "mon"
 
 
-class WeeklyReportJob:
-    def __init__(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        settings: Settings,
-        translator: Translator,
-        clock: Clock,
-    ) -> None:
-        self.sessionmaker = sessionmaker
-        self.settings = settings
-        self.translator = translator
-        self.clock = clock
-
+class WeeklyReportJob(ScheduledPass):
     async def run_once(self, bot: Bot) -> int:
         """Send this week's report to every subscribed organizer (once per ISO week);
         how many got it."""
-        async with unit_of_work(self.sessionmaker, self.settings, self.clock) as services:
+        async with self.services() as services:
             if not await services.reports.claim_week():
                 return 0
             organizers = [

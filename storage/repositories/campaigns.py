@@ -12,12 +12,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, Table, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import CampaignDTO
 from storage.models import Campaign, StoryRequest
-from storage.repositories.rows import dto_from_row
+from storage.repositories.rows import dto_from_row, insert_or_none
 
 _C: Table = Campaign.__table__  # type: ignore[assignment]
 _R: Table = StoryRequest.__table__  # type: ignore[assignment]
@@ -48,12 +47,8 @@ class CampaignRepo:
             )
             .returning(*_C.c)
         )
-        try:
-            async with self.session.begin_nested():
-                row = (await self.session.execute(statement)).one()
-        except IntegrityError:
-            return None
-        return _dto(row)
+        row = await insert_or_none(self.session, statement)
+        return _dto(row) if row is not None else None
 
     async def get(self, campaign_id: int) -> CampaignDTO | None:
         row = (await self.session.execute(select(_C).where(_C.c.id == campaign_id))).first()

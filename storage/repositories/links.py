@@ -26,13 +26,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Table, and_, bindparam, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dto import LinkDTO
 from storage.models import Link
 from storage.repositories.claims import picked_ids
-from storage.repositories.rows import dto_from_row
+from storage.repositories.rows import dto_from_row, insert_or_none
 
 _L: Table = Link.__table__  # type: ignore[assignment]
 
@@ -110,12 +109,8 @@ class LinkRepo:
             )
             .returning(*_L.c)
         )
-        try:
-            async with self.session.begin_nested():
-                row = (await self.session.execute(statement)).one()
-        except IntegrityError:
-            return None
-        return _dto(row)
+        row = await insert_or_none(self.session, statement)
+        return _dto(row) if row is not None else None
 
     async def get(self, link_id: int) -> LinkDTO | None:
         row = (await self.session.execute(_BY_ID, {"id": link_id})).first()

@@ -16,11 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Table, and_, bindparam, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from storage.dto import AssignmentDTO, StoryRequestDTO
 from storage.models import Assignment, StoryRequest
-from storage.repositories.rows import StatusRepo, dto_from_row, editable_values
+from storage.repositories.rows import StatusRepo, dto_from_row, editable_values, insert_or_none
 
 _R: Table = StoryRequest.__table__  # type: ignore[assignment]
 _A: Table = Assignment.__table__  # type: ignore[assignment]
@@ -198,12 +197,8 @@ class AssignmentRepo(StatusRepo):
             )
             .returning(*_A.c)
         )
-        try:
-            async with self.session.begin_nested():
-                row = (await self.session.execute(statement)).one()
-        except IntegrityError:
-            return None
-        return _assignment_dto(row)
+        row = await insert_or_none(self.session, statement)
+        return _assignment_dto(row) if row is not None else None
 
     async def get(self, assignment_id: int) -> AssignmentDTO | None:
         row = (await self.session.execute(_ASSIGNMENT_BY_ID, {"id": assignment_id})).first()

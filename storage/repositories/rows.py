@@ -12,10 +12,21 @@ from dataclasses import MISSING, fields
 from functools import cache
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import Row, Table, update
+from sqlalchemy import Executable, Row, Table, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 DtoT = TypeVar("DtoT")
+
+
+async def insert_or_none(session: AsyncSession, statement: Executable) -> Row[Any] | None:
+    """Run an ``INSERT ... RETURNING`` in a savepoint; ``None`` when a unique
+    constraint refuses it (a duplicate), the update's transaction carrying on."""
+    try:
+        async with session.begin_nested():
+            return (await session.execute(statement)).one()
+    except IntegrityError:
+        return None
 
 
 def editable_values(values: Mapping[str, Any], editable: frozenset[str]) -> dict[str, Any]:
